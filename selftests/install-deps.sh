@@ -13,7 +13,7 @@ k612=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64-un
 pkgs="build-essential pkg-config libmnl-dev dkms kmod
       linux-image-amd64 linux-headers-amd64
       qemu-system-x86 busybox-static cpio
-      iproute2 nftables tcpdump socat iperf3 python3-scapy procps
+      iproute2 nftables tcpdump socat iperf3 python3-scapy procps sudo xz-utils zstd
       clang"
 if [ -n "$k612" ]; then
 	ver=${k612#linux-image-}; ver=${ver%-unsigned}

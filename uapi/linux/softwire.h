@@ -38,6 +38,13 @@ enum softwire_mode {
 };
 #define SOFTWIRE_MODE_MAX (__SOFTWIRE_MODE_MAX - 1)
 
+/* SOFTWIRE_A_EVENT: what a SOFTWIRE_CMD_INST_NOTIFY reports */
+enum softwire_event {
+	SOFTWIRE_EVENT_UNSPEC,
+	SOFTWIRE_EVENT_INST_ADDED,
+	SOFTWIRE_EVENT_INST_REMOVED,
+};
+
 /* SOFTWIRE_A_FLAGS */
 #define SOFTWIRE_F_LEGACY_IID	(1U << 0)	/* draft-ietf-softwire-map-03 IID */
 
@@ -67,6 +74,7 @@ enum softwire_attr {
 	SOFTWIRE_A_CE_IPV6,		/* binary[16]: MAP IPv6 address */
 	SOFTWIRE_A_BMR_INDEX,		/* u32: index of the BMR in RULES */
 	SOFTWIRE_A_PAD,
+	SOFTWIRE_A_EVENT,		/* u8: enum softwire_event (INST_NOTIFY) */
 	__SOFTWIRE_A_MAX,
 };
 #define SOFTWIRE_A_MAX (__SOFTWIRE_A_MAX - 1)

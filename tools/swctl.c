@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swctl: configure softwire (MAP-E CE) instances over generic netlink.
+ *
+ *   swctl [OPTIONS] OBJECT { COMMAND | help }
+ *
+ * Exit codes: 0 success, 1 failure (kernel refusal, rule validation),
+ * 2 command-line error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "swctl.h"
+
+struct sw_opts sw_opts;
+
+void sw_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("swctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool sw_is_help(const char *s)
+{
+	return s && strcmp(s, "help") == 0;
+}
+
+bool sw_args_want_help(const struct sw_args *a)
+{
+	for (int i = 0; i < a->argc; i++)
+		if (sw_is_help(a->argv[i]))
+			return true;
+	return false;
+}
+
+const char *sw_args_value(struct sw_args *a, const char *ctx, const char *kw)
+{
+	const char *v = sw_args_next(a);
+
+	if (!v)
+		sw_err("%s: missing value after %s", ctx, kw);
+	return v;
+}
+
+int sw_bad_value(const char *kw, const char *val)
+{
+	sw_err("invalid %s \"%s\"", kw, val);
+	return SW_EXIT_USAGE;
+}
+
+int sw_parse_uint(const char *s, unsigned long max, bool hex, unsigned long *out)
+{
+	int base = 10;
+	unsigned long v;
+	char *end;
+
+	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	/* strtoul accepts blanks, signs and a second "0x": refuse them. */
+	if (!((s[0] >= '0' && s[0] <= '9') ||
+	      (base == 16 && ((s[0] >= 'a' && s[0] <= 'f') ||
+			      (s[0] >= 'A' && s[0] <= 'F')))))
+		return -1;
+	if (base == 16 && (s[1] == 'x' || s[1] == 'X'))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, base);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sw_parse_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	/* IFNAMSIZ includes the NUL; the kernel refuses the rest itself. */
+	if (n == 0 || n >= IFNAMSIZ) {
+		sw_err("invalid name \"%s\" (1..%d characters)", s, IFNAMSIZ - 1);
+		return SW_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: swctl [OPTIONS] OBJECT { COMMAND | help }\n"
+		"       swctl [OPTIONS] map-e calc end-user-prefix PREFIX RULE [legacy-iid]\n"
+		"       swctl [OPTIONS] map-e add NAME end-user-prefix PREFIX br ADDR\n"
+		"                       RULE [fmr] [RULE [fmr]]... [legacy-iid] [mtu MTU]\n"
+		"       swctl [OPTIONS] show [NAME]\n"
+		"       swctl [OPTIONS] del NAME\n"
+		"       swctl [OPTIONS] monitor\n"
+		"where  RULE := rule ipv6-prefix PREFIX ipv4-prefix PREFIX ea-len LEN\n"
+		"               [psid-offset OFFSET] [psid-len LEN] [psid PSID]\n"
+		"       OBJECT := { map-e | show | del | monitor }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n"
+		"Try \"swctl OBJECT help\" for details.\n");
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct sw_args *a);
+	void (*help)(FILE *f);
+} objects[] = {
+	{ "map-e",	sw_cmd_mape,	sw_usage_mape },
+	{ "monitor",	sw_cmd_monitor,	sw_usage_monitor },
+};
+
+static int run_show(struct sw_args *a)
+{
+	return sw_cmd_show(a, "show");
+}
+
+static int run_del(struct sw_args *a)
+{
+	return sw_cmd_del(a, "del");
+}
+
+static int dispatch(struct sw_args *a)
+{
+	const char *obj = sw_args_next(a);
+
+	if (!obj) {
+		usage(stderr);
+		return SW_EXIT_USAGE;
+	}
+	if (sw_is_help(obj)) {
+		usage(stdout);
+		return SW_EXIT_OK;
+	}
+	if (strcmp(obj, "show") == 0)
+		return run_show(a);
+	if (strcmp(obj, "del") == 0)
+		return run_del(a);
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		if (strcmp(obj, objects[i].name) == 0)
+			return objects[i].run(a);
+	}
+	sw_err("unknown object \"%s\"; try \"swctl help\"", obj);
+	return SW_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",		no_argument, NULL, 'j' },
+		{ "pretty",		no_argument, NULL, 'p' },
+		{ "help",		no_argument, NULL, 'h' },
+		{ "version",		no_argument, NULL, 'V' },
+		{ "dump-request",	no_argument, NULL, 'D' },	/* hidden */
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sw_args a;
+	int c;
+
+	opterr = 0;	/* our own message, with the "swctl: " prefix */
+	/* "+": stop at the first non-option, the object (like ip(8)). */
+	while ((c = getopt_long(argc, argv, "+jphV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			sw_opts.json = true;
+			break;
+		case 'p':
+			sw_opts.pretty = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return SW_EXIT_OK;
+		case 'V':
+			printf("swctl %s (softwire genl version %d)\n",
+			       SWCTL_VERSION, SOFTWIRE_GENL_VERSION);
+			return SW_EXIT_OK;
+		case 'D':
+			sw_opts.dump_request = true;
+			break;
+		default:
+			sw_err("invalid option \"%s\"; try \"swctl -h\"",
+			       argv[optind - 1]);
+			return SW_EXIT_USAGE;
+		}
+	}
+	a.argc = argc - optind;
+	a.argv = argv + optind;
+	c = dispatch(&a);
+	if (fflush(stdout) || ferror(stdout)) {
+		sw_err("write error: %s", strerror(errno));
+		return SW_EXIT_FAIL;
+	}
+	return c;
+}
