@@ -187,8 +187,12 @@ check_cond() {
 json_get() {
 	python3 -c '
 import json, sys
-j = json.loads(sys.argv[1])
-v = eval(sys.argv[2], {"j": j, "len": len, "sorted": sorted})
+try:
+    j = json.loads(sys.argv[1])
+    v = eval(sys.argv[2], {"j": j, "len": len, "sorted": sorted})
+except Exception as e:
+    print("<json_get: %s: %r>" % (type(e).__name__, sys.argv[1][:80]))
+    sys.exit(1)
 if isinstance(v, str):
     print(v)
 else:

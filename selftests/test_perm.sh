@@ -49,7 +49,15 @@ as_userns_root() {
 	ip netns exec "$NS" unshare --user --map-root-user "$@"
 }
 
-for who in as_nobody as_capless_root as_userns_root; do
+CALLERS="as_nobody as_capless_root"
+# CLONE_NEWUSER is refused inside a chroot (as in the qemu guest) or when
+# unprivileged user namespaces are disabled: then that caller is skipped.
+if as_userns_root true 2>/dev/null; then
+	CALLERS="$CALLERS as_userns_root"
+else
+	log "user namespaces unavailable here: as_userns_root not tested"
+fi
+for who in $CALLERS; do
 	log "$who"
 	check_fail_msg "$who: show" "$EPERM_RE" $who "$SW" show
 	check_fail_msg "$who: show -j" "$EPERM_RE" $who "$SW" -j show

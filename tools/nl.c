@@ -149,11 +149,14 @@ static void report(const struct talk *t)
 		sw_err("%s (needs CAP_NET_ADMIN)", why);
 	else
 		sw_err("%s", why);
-	/* The kernel's message names the field; the location is a fallback. */
-	if (!t->msg[0] && t->has_offs &&
+	/*
+	 * Policy rejections ("integer out of range") do not name the field:
+	 * the attribute the kernel pointed at does.
+	 */
+	if (t->has_offs &&
 	    sw_nl_attr_path(t->req, t->offs, path, sizeof(path)) == 0)
 		sw_err("  at attribute %s", path);
-	if (!t->msg[0] && t->has_miss)
+	if (t->has_miss)
 		sw_err("  missing attribute type %u", t->miss_type);
 }
 

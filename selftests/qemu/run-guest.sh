@@ -16,7 +16,11 @@
 #   SOFTWIRE_QEMU_TIMEOUT  seconds before the guest is killed (default 1200)
 #   SOFTWIRE_QEMU_MEM      MiB of guest memory (default 2048)
 #   SOFTWIRE_QEMU_SMP      guest CPUs (default 2)
-#   SOFTWIRE_QEMU_ACCEL    qemu accelerator (default tcg)
+#   SOFTWIRE_QEMU_ACCEL    qemu -accel value (default tcg,thread=single: one host
+#                          thread runs both vCPUs, twice as fast as MTTCG here)
+#   SOFTWIRE_QEMU_CPU      qemu -cpu model (default max)
+#   SOFTWIRE_QEMU_APPEND   extra kernel command line
+#   SOFTWIRE_QEMU_PVH      1 (default): boot the extracted ELF vmlinux; 0: the bzImage
 #   SOFTWIRE_QEMU_LOG      console log file (default $SOFTWIRE_QEMU_DIR/console-KVER.log)
 # CI and SOFTWIRE_* / KSFT_* variables are passed on to CMD.
 set -euo pipefail
@@ -31,6 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=${SOFTWIRE_WORKTREE:-$(cd "$here/../.." && pwd)}
 cache=${SOFTWIRE_QEMU_DIR:-${XDG_CACHE_HOME:-/tmp}/softwire-qemu}
 timeout_s=${SOFTWIRE_QEMU_TIMEOUT:-1200}
+accel=${SOFTWIRE_QEMU_ACCEL:-tcg,thread=single}
 kernel=/boot/vmlinuz-$kver
 
 [ -r "$kernel" ] || { echo "run-guest: $kernel not found" >&2; exit 1; }
@@ -42,8 +47,9 @@ case "$work" in
 esac
 mkdir -p "$cache"
 
-# Initramfs, rebuilt when its inputs change.
+# Initramfs and uncompressed kernel, rebuilt when their inputs change.
 initrd=$cache/initramfs-$kver.cpio.gz
+vmlinux=$cache/vmlinux-$kver
 key=$({
 	echo "$kver"
 	cat "$here/init" "$here/chroot-modprobe" "$here/mkinitramfs.sh"
@@ -56,7 +62,16 @@ key=$({
 		"$here/mkinitramfs.sh" "$kver" "$initrd"
 		echo "$key" >"$initrd.key"
 	fi
+	# The kernel, uncompressed for a PVH boot (see extract-vmlinux.sh).
+	kkey=$(stat -L -c '%s %Y' "$kernel")
+	if [ "${SOFTWIRE_QEMU_PVH:-1}" = 1 ] &&
+		[ "$(cat "$vmlinux.key" 2>/dev/null)" != "$kkey" ]; then
+		rm -f "$vmlinux" "$vmlinux.key"
+		"$here/extract-vmlinux.sh" "$kver" "$vmlinux" || true
+		echo "$kkey" >"$vmlinux.key"
+	fi
 ) 9>"$cache/.lock-$kver"
+[ "${SOFTWIRE_QEMU_PVH:-1}" = 1 ] && [ -s "$vmlinux" ] && kernel=$vmlinux
 
 # Per-run directory in the work tree: the command going in, the result coming out.
 run=.qemu-result-$kver.$$
@@ -83,14 +98,14 @@ trap cleanup EXIT
 } >"$rundir/cmd"
 
 log=${SOFTWIRE_QEMU_LOG:-$cache/console-$kver.log}
-append="console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init sw.work=$work sw.run=$run"
+append="console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init sw.work=$work sw.run=$run ${SOFTWIRE_QEMU_APPEND:-}"
 p9='security_model=none,multidevs=remap'
-echo "run-guest: booting $kver (accel ${SOFTWIRE_QEMU_ACCEL:-tcg}); console log in $log"
+echo "run-guest: booting $kver ($(basename "$kernel"), accel $accel); console log in $log"
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout_s" \
 	qemu-system-x86_64 \
-		-machine "q35,accel=${SOFTWIRE_QEMU_ACCEL:-tcg}" -cpu max \
+		-machine q35 -accel "$accel" -cpu "${SOFTWIRE_QEMU_CPU:-max}" \
 		-m "${SOFTWIRE_QEMU_MEM:-2048}" -smp "${SOFTWIRE_QEMU_SMP:-2}" \
 		-nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \

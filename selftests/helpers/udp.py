@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""One UDP socket for the softwire datapath selftests (plain sockets, starts fast).
+
+  udp.py --bind A:P [--send H:P:MSG]... [--expect N] [--timeout S] [--ready FILE]
+         [--echo] [--go FILE] [--count-only]
+
+Binds A:P, writes FILE (--ready) once bound, waits for FILE (--go) if given, sends
+each --send datagram in order, then prints one line "from IP:PORT MSG" per datagram
+received until N arrived or S seconds passed; --echo sends each one back as
+"echo:MSG". --count-only prints only the number received ("received N").
+Exit 0 when N datagrams arrived (or N is 0), 1 otherwise.
+"""
+import argparse
+import os
+import socket
+import sys
+import time
+
+
+def hp(s):
+    h, p = s.rsplit(":", 1)
+    return h, int(p)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bind", required=True)
+    ap.add_argument("--send", action="append", default=[])
+    ap.add_argument("--expect", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=10)
+    ap.add_argument("--ready")
+    ap.add_argument("--go")
+    ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--count-only", action="store_true")
+    a = ap.parse_args()
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(hp(a.bind))
+    if a.ready:
+        with open(a.ready + ".tmp", "w") as f:
+            f.write("%s:%d\n" % s.getsockname())
+        os.rename(a.ready + ".tmp", a.ready)
+    deadline = time.time() + a.timeout
+    if a.go:
+        while not os.path.exists(a.go) and time.time() < deadline:
+            time.sleep(0.05)
+    for spec in a.send:
+        h, p, msg = spec.split(":", 2)
+        s.sendto(msg.encode(), (h, int(p)))
+    n = 0
+    while n < a.expect:
+        left = deadline - time.time()
+        if left <= 0:
+            break
+        s.settimeout(left)
+        try:
+            data, peer = s.recvfrom(65535)
+        except socket.timeout:
+            break
+        n += 1
+        if not a.count_only:
+            print("from %s:%d %s" % (peer[0], peer[1], data.decode(errors="replace")),
+                  flush=True)
+        if a.echo:
+            s.sendto(b"echo:" + data, peer)
+    if a.count_only:
+        print("received %d" % n, flush=True)
+    return 0 if n >= a.expect else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
