@@ -37,6 +37,8 @@ struct sk_buff;
 
 enum sw_napt_proto { SW_NP_TCP, SW_NP_UDP, SW_NP_ICMP, SW_NP__MAX };
 
+const char *sw_napt_proto_name(u8 proto);
+
 /* Inbound filtering (RFC 4787 5): SOFTWIRE_FILTER_* in the uapi. */
 
 #define SW_MAPPING_REMOTES	4	/* remotes remembered for ADF/APDF */

@@ -31,6 +31,7 @@
 
 #include "compat.h"
 #include "core/mapcalc.h"
+#include "napt.h"
 
 #define SOFTWIRE_VERSION	"0.1.0"
 
@@ -53,6 +54,9 @@ struct sw_config {
 	u8 eup_len;
 	struct in6_addr br;		/* BR address, the DMR /128 (RFC 7597 5.4) */
 	struct sw_map_ce ce;		/* derived from eup and the BMR */
+	struct sw_napt_params napt;	/* timeouts, limits, filtering */
+	u32 mark;			/* skb->mark of translated inbound packets, 0 = none */
+	u16 mss_clamp;			/* TCP MSS clamp, 0 = off */
 	u32 bmr;			/* index of the BMR in rules[] */
 	u32 nr_rules;
 	struct sw_map_rule rules[] __counted_by(nr_rules);
@@ -71,6 +75,7 @@ struct sw_dev {
 	struct sw_config __rcu *cfg;	/* NULL once the device is uninit */
 	struct list_head node;		/* in sw_net.instances; empty if not */
 	struct sw_drop_stats __percpu *drops;
+	struct sw_napt *napt;		/* mapping table, for cfg->ce.ps; owned */
 };
 
 /* pernet.c */
@@ -106,6 +111,22 @@ int sw_config_find_dup(const struct sw_config *cfg, u32 *first);
 enum sw_drop_reason {
 	SW_DROP_NOT_IMPLEMENTED,	/* no data path yet */
 	SW_DROP_NO_CONFIG,		/* device is being torn down */
+	SW_DROP_MALFORMED,		/* truncated / inconsistent headers */
+	SW_DROP_UNSUPPORTED_PROTO,	/* not TCP, UDP or ICMP (echo/error) */
+	SW_DROP_NO_MAPPING,		/* inbound to a port with no mapping */
+	SW_DROP_FILTERED,		/* ADF/APDF filter refused the remote */
+	SW_DROP_PORT_EXHAUSTED,		/* no free port in the set (budget) */
+	SW_DROP_LIMIT_INSTANCE,		/* max-mappings reached */
+	SW_DROP_LIMIT_HOST,		/* max-per-host reached */
+	SW_DROP_SPOOFED_SOURCE,		/* RFC 7597 8.1 outer source check */
+	SW_DROP_PORT_NOT_OURS,		/* inbound dst port outside the set */
+	SW_DROP_NOT_OUR_ADDRESS,	/* inbound inner dst not the CE IPv4 */
+	SW_DROP_TOO_BIG,		/* DF and over the MTU: Frag Needed sent */
+	SW_DROP_NO_ROUTE,		/* no IPv6 route to the BR / peer CE */
+	SW_DROP_TTL_EXCEEDED,		/* TTL expired: Time Exceeded sent */
+	SW_DROP_NO_MEMORY,		/* allocation / headroom failure */
+	SW_DROP_FRAGMENT,		/* fragment that cannot be translated */
+	SW_DROP_ICMP_UNTRANSLATABLE,	/* ICMP error whose inner packet is not ours */
 	SW_DROP__MAX,
 };
 

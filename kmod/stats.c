@@ -14,6 +14,22 @@
 static const char * const drop_names[SW_DROP__MAX] = {
 	[SW_DROP_NOT_IMPLEMENTED]	= "not-implemented",
 	[SW_DROP_NO_CONFIG]		= "no-config",
+	[SW_DROP_MALFORMED]		= "malformed",
+	[SW_DROP_UNSUPPORTED_PROTO]	= "unsupported-proto",
+	[SW_DROP_NO_MAPPING]		= "no-mapping",
+	[SW_DROP_FILTERED]		= "filtered",
+	[SW_DROP_PORT_EXHAUSTED]	= "port-exhausted",
+	[SW_DROP_LIMIT_INSTANCE]	= "limit-instance",
+	[SW_DROP_LIMIT_HOST]		= "limit-host",
+	[SW_DROP_SPOOFED_SOURCE]	= "spoofed-source",
+	[SW_DROP_PORT_NOT_OURS]		= "port-not-ours",
+	[SW_DROP_NOT_OUR_ADDRESS]	= "not-our-address",
+	[SW_DROP_TOO_BIG]		= "too-big",
+	[SW_DROP_NO_ROUTE]		= "no-route",
+	[SW_DROP_TTL_EXCEEDED]		= "ttl-exceeded",
+	[SW_DROP_NO_MEMORY]		= "no-memory",
+	[SW_DROP_FRAGMENT]		= "fragment",
+	[SW_DROP_ICMP_UNTRANSLATABLE]	= "icmp-untranslatable",
 };
 
 int sw_stats_init(struct sw_dev *sw)

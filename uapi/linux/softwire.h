@@ -45,6 +45,15 @@ enum softwire_event {
 	SOFTWIRE_EVENT_INST_REMOVED,
 };
 
+/* Inbound filtering of the NAPT (RFC 4787 5): SOFTWIRE_A_FILTER */
+enum softwire_filter {
+	SOFTWIRE_FILTER_EIF,	/* endpoint-independent (default, "full cone") */
+	SOFTWIRE_FILTER_ADF,	/* address-dependent */
+	SOFTWIRE_FILTER_APDF,	/* address-and-port-dependent */
+	__SOFTWIRE_FILTER_MAX,
+};
+#define SOFTWIRE_FILTER_MAX (__SOFTWIRE_FILTER_MAX - 1)
+
 /* SOFTWIRE_A_FLAGS */
 #define SOFTWIRE_F_LEGACY_IID	(1U << 0)	/* draft-ietf-softwire-map-03 IID */
 
