@@ -14,6 +14,7 @@ pkgs="build-essential pkg-config libmnl-dev dkms kmod
       linux-image-amd64 linux-headers-amd64
       qemu-system-x86 busybox-static cpio
       iproute2 nftables tcpdump socat iperf3 python3-scapy procps sudo xz-utils zstd
+      conntrack iputils-ping
       clang"
 if [ -n "$k612" ]; then
 	ver=${k612#linux-image-}; ver=${ver%-unsigned}

@@ -92,14 +92,16 @@ step "version (kmod/softwire.h = dkms.conf)" "$logdir/version.log" make -s versi
 step "build swctl" "$logdir/tools.log" make -C tools
 [ -d selftests/core ] &&
 	step "core unit tests (ASan/UBSan)" "$logdir/core.log" make -C selftests/core run
+# Offline port-set math (swctl map-e calc) needs no module: run it here,
+# where it is an order of magnitude faster than under TCG.
+PATH=$PWD/tools:$PATH step "swctl map-e calc vs RFC 7597 (host)" \
+	"$logdir/calc.log" selftests/host_test_calc.sh
 [ -d selftests/fuzz ] &&
 	step "fuzz (${FUZZ_SECONDS:-10}s)" "$logdir/fuzz.log" \
 		make -C selftests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 
-declare -A built=()
 for k in "${kernels[@]}"; do
-	step "module build, no warnings: $k" "$logdir/build-step-$k.log" build_module "$k" &&
-		built[$k]=1
+	step "module build, no warnings: $k" "$logdir/build-step-$k.log" build_module "$k"
 done
 
 dkms_ok=0
