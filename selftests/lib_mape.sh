@@ -164,6 +164,7 @@ mape_ce_del() {
 	if baseline; then
 		ip -n "$ns" link del ce0 2>/dev/null
 		nx "$ns" nft delete table ip swnat 2>/dev/null
+		nx "$ns" conntrack -F 2>/dev/null
 	else
 		nsw "$ns" del mape0
 	fi
@@ -185,7 +186,7 @@ mape_ce_baseline() {
 	table ip swnat {
 		chain post {
 			type nat hook postrouting priority srcnat; policy accept;
-			oifname "ce0" meta l4proto { tcp, udp } snat ip to numgen inc mod 2 map { 0 : $CE_V4 . $r1, 1 : $CE_V4 . $r2 }
+			oifname "ce0" meta l4proto { tcp, udp, icmp } snat ip to numgen inc mod 2 map { 0 : $CE_V4 . $r1, 1 : $CE_V4 . $r2 }
 			oifname "ce0" snat ip to $CE_V4
 		}
 	}
@@ -248,6 +249,9 @@ mape_n_mappings() { json_get "$(mape_mappings "${1:-$CE}")" "len(j)"; }
 bg() {
 	local name=$1
 	shift
+	# Run the program itself as the job (not a subshell running a function), so
+	# that its pid is the one signalled and waited for.
+	[ "$1" = nx ] && { shift; set -- ip netns exec "$@"; }
 	"$@" >"$TMPD/$name.out" 2>"$TMPD/$name.err" &
 	_mape_pids+=("$!")
 	eval "PID_$name=$!"
@@ -285,16 +289,21 @@ udp_run() { local ns=$1; shift; nx "$ns" $PY "$MAPE_HELPERS/udp.py" "$@"; }
 cap_start() {
 	local name=$1 ns=$2 ifc=$3
 	shift 3
-	bg "cap_$name" nx "$ns" tcpdump -i "$ifc" -nn -U -s 2000 -w "$TMPD/$name.pcap" "$@"
+	# -Z root: Debian's tcpdump drops to user tcpdump before opening the file.
+	# --immediate-mode: otherwise packets wait in a TPACKET_V3 block for up to
+	# a second and are lost when tcpdump is stopped right after the traffic.
+	bg "cap_$name" nx "$ns" tcpdump -Z root --immediate-mode -i "$ifc" -nn -U -s 2000 -w "$TMPD/$name.pcap" "$@"
 	wait_for 20 grep -q "listening on" "$TMPD/cap_$name.err" ||
 		log "cap_start $name: tcpdump not listening: $(cat "$TMPD/cap_$name.err")"
 }
 
-# cap_stop NAME: stop it (SIGINT flushes), print the decoded packets (-v).
+# cap_stop NAME: stop it (SIGTERM: a background job ignores SIGINT), print the
+# decoded packets (-v).
 cap_stop() {
 	local pidvar=PID_cap_$1
-	kill -INT "${!pidvar}" 2>/dev/null
+	kill -TERM "${!pidvar}" 2>/dev/null
 	wait "${!pidvar}" 2>/dev/null
+	[ -s "$TMPD/$1.pcap" ] || log "cap_stop $1: no capture: $(cat "$TMPD/cap_$1.err")"
 	tcpdump -nn -v -r "$TMPD/$1.pcap" 2>/dev/null
 }
 

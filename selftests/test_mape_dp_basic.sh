@@ -23,10 +23,10 @@ mape_topo
 dd if=/dev/urandom of="$TMPD/blob" bs=1M count=4 status=none
 
 udp_case() {
-	local v=$1 out peer port
+	local v=$1 lp=$2 out peer port
 	udp_bg srv "$INET" --bind $INET_A:5000 --expect 1 --echo --timeout 30
 	cap_start core "$CORE" c1 ip6
-	out=$(udp_run "$LAN" --bind $LAN_A:40000 --send $INET_A:5000:hello-$v --expect 1 --timeout 20)
+	out=$(udp_run "$LAN" --bind $LAN_A:$lp --send $INET_A:5000:hello-$v --expect 1 --timeout 20)
 	check_eq "$v: UDP reply reaches the LAN socket" "from $INET_A:5000 echo:hello-$v" "$out"
 	bg_wait srv 10
 	peer=$(bg_out srv)
@@ -45,18 +45,18 @@ udp_case() {
 	baseline && return
 	local j
 	j=$(mape_mappings) || { _failed "$v: swctl -j map-e mappings"; return; }
-	check_eq "$v: mapping udp $LAN_A:40000 -> external" "$CE_V4:$port" "$(mape_ext udp $LAN_A:40000)"
+	check_eq "$v: mapping udp $LAN_A:$lp -> external" "$CE_V4:$port" "$(mape_ext udp $LAN_A:$lp)"
 	check_eq "$v: mapping last_remote, static, age" "[[\"$INET_A:5000\",false,true]]" \
-		"$(json_get "$j" "[[m['last_remote'], m['static'], isinstance(m['age'], int) and 0 <= m['age'] < 60] for m in j if m['internal'] == '$LAN_A:40000']")"
+		"$(json_get "$j" "[[m['last_remote'], m['static'], isinstance(m['age'], int) and 0 <= m['age'] < 60] for m in j if m['internal'] == '$LAN_A:$lp']")"
 }
 
 tcp_case() {
-	local v=$1 peer port
+	local v=$1 lp=$2 peer port
 	rm -f "$TMPD/rcvd"
 	bg tcpsrv nx "$INET" socat -d -d -u TCP4-LISTEN:5001,reuseaddr OPEN:"$TMPD/rcvd",creat,trunc
 	wait_for 20 tcp_listening "$INET" 5001 || log "tcp listener not up"
 	check_ok "$v: 4 MB TCP transfer LAN -> inet" \
-		nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5001,bind=$LAN_A:41000
+		nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5001,bind=$LAN_A:$lp
 	bg_wait tcpsrv 30
 	check_cond "$v: the inet host received the file intact" cmp -s "$TMPD/blob" "$TMPD/rcvd"
 	peer=$(grep -o 'accepting connection from AF=2 [0-9.]*:[0-9]*' "$TMPD/tcpsrv.err")
@@ -64,7 +64,7 @@ tcp_case() {
 	port=${peer##*:}
 	check_cond "$v: external TCP port $port is in the port set" port_in_set "${port:-0}"
 	baseline && return
-	check_eq "$v: mapping tcp $LAN_A:41000 -> external" "$CE_V4:$port" "$(mape_ext tcp $LAN_A:41000)"
+	check_eq "$v: mapping tcp $LAN_A:$lp -> external" "$CE_V4:$port" "$(mape_ext tcp $LAN_A:$lp)"
 	check_match "$v: TCP mapping has a state" "^[A-Z_]+$" \
 		"$(json_get "$(mape_mappings)" "[m['state'] for m in j if m['proto'] == 'tcp'][0]")"
 }
@@ -83,11 +83,13 @@ ping_case() {
 		"$(json_get "$(mape_mappings)" "([m['external'] for m in j if m['proto'] == 'icmp'] + [''])[0]")"
 }
 
+lp=40000
 for v in rfc v6plus; do
+	lp=$((lp + 1))
 	log "--- variant $v"
 	mape_ce_add $v || { _failed "$v: create the CE"; continue; }
-	udp_case $v
-	tcp_case $v
+	udp_case $v $lp
+	tcp_case $v $lp
 	ping_case $v
 	if ! baseline; then
 		check_eq "$v: no drops" "" "$(mape_drops_nonzero)"

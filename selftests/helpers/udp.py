@@ -3,12 +3,14 @@
 """One UDP socket for the softwire datapath selftests (plain sockets, starts fast).
 
   udp.py --bind A:P [--send H:P:MSG]... [--expect N] [--timeout S] [--ready FILE]
-         [--echo] [--go FILE] [--count-only]
+         [--echo] [--go FILE] [--count-only] [--pad N] [--nodf] [--summary]
 
 Binds A:P, writes FILE (--ready) once bound, waits for FILE (--go) if given, sends
 each --send datagram in order, then prints one line "from IP:PORT MSG" per datagram
 received until N arrived or S seconds passed; --echo sends each one back as
-"echo:MSG". --count-only prints only the number received ("received N").
+"echo:MSG". --count-only prints only the number received ("received N"). --pad N pads each sent message to N bytes with "x"; --nodf
+clears DF (IP_PMTUDISC_DONT); --ttl T sets the TTL; --summary prints "from IP:PORT len L" instead of
+the message.
 Exit 0 when N datagrams arrived (or N is 0), 1 otherwise.
 """
 import argparse
@@ -33,10 +35,18 @@ def main():
     ap.add_argument("--go")
     ap.add_argument("--echo", action="store_true")
     ap.add_argument("--count-only", action="store_true")
+    ap.add_argument("--pad", type=int, default=0)
+    ap.add_argument("--nodf", action="store_true")
+    ap.add_argument("--summary", action="store_true")
+    ap.add_argument("--ttl", type=int, default=0)
     a = ap.parse_args()
 
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if a.nodf:
+        s.setsockopt(socket.IPPROTO_IP, 10, 0)	# IP_MTU_DISCOVER = IP_PMTUDISC_DONT
+    if a.ttl:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, a.ttl)
     s.bind(hp(a.bind))
     if a.ready:
         with open(a.ready + ".tmp", "w") as f:
@@ -48,7 +58,9 @@ def main():
             time.sleep(0.05)
     for spec in a.send:
         h, p, msg = spec.split(":", 2)
-        s.sendto(msg.encode(), (h, int(p)))
+        data = msg.encode()
+        data += b"x" * max(0, a.pad - len(data))
+        s.sendto(data, (h, int(p)))
     n = 0
     while n < a.expect:
         left = deadline - time.time()
@@ -60,7 +72,9 @@ def main():
         except socket.timeout:
             break
         n += 1
-        if not a.count_only:
+        if a.summary:
+            print("from %s:%d len %d" % (peer[0], peer[1], len(data)), flush=True)
+        elif not a.count_only:
             print("from %s:%d %s" % (peer[0], peer[1], data.decode(errors="replace")),
                   flush=True)
         if a.echo:

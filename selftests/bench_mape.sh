@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark (prints figures, never fails on time): UDP forwarding rate of a CE
+# under pktgen, new mappings per second, and memory per mapping. Run by
+# `make bench` in a qemu guest; under TCG only the ratios within one boot mean
+# anything.
+#
+#  gen (pktgen on eth0) ---- dut ---- sink (tc ingress matchall drop)
+#  198.51.100.2/24       l0 198.51.100.1/24
+#  200 flows: UDP src     (a) plain IPv4 forwarding, s0 203.0.113.1/24 -> 203.0.113.10
+#  ports 10000-10199      (b) ip6tnl + nftables SNAT into the 63 port-set ranges
+#  -> 203.0.113.10:5000       (numgen inc mod 63 map { i : 192.0.2.18 . range_i }, one
+#                             range per flow, the closest "today's Linux" gets to a port set)
+#                         (c) softwire mape0 (RFC 7597 rule, PSID 0x34, 252 ports)
+#                         w0 2001:db8:ff00:1::2/64 -> sink (static neighbour, no BR: the sink
+#                         drops everything so that only the DUT's cost is measured)
+#
+#  pps = packets received on the sink's veth during SOFTWIRE_BENCH_SECONDS (default 10).
+#  New mappings/s: softwire with a sharing-ratio-1 rule (ea-len 8: the whole
+#  address, ports 1024-65535) and pktgen over src ports 1024-65535, mappings
+#  dumped after SOFTWIRE_BENCH_SECONDS. Bytes per mapping: the growth of the kernel's
+#  unreclaimable slab (SUnreclaim in /proc/meminfo) divided by the number of
+#  mappings (includes per-mapping allocations only; the per-instance port index
+#  is allocated at creation, before the first sample).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_mape.sh"
+
+SECS=${SOFTWIRE_BENCH_SECONDS:-10}
+cleanup() { mape_cleanup; lib_cleanup; }
+trap cleanup EXIT
+require_root
+require_swctl
+modprobe pktgen 2>/dev/null
+[ -d /proc/net/pktgen ] || skip "pktgen not available"
+
+pg() { echo "$2" | nx "$GEN" tee "/proc/net/pktgen/$1" >/dev/null; }
+rx_packets() { nx "$SINK" cat /sys/class/net/eth0/statistics/rx_packets; }
+
+# topo: fresh gen/dut/sink namespaces
+topo() {
+	lib_cleanup
+	ns_create GEN; ns_create DUT; ns_create SINK
+	_veth "$GEN" eth0 "$DUT" l0
+	_veth "$DUT" s0 "$SINK" eth0
+	_router "$DUT"
+	ip -n "$GEN" addr add $LAN_A/24 dev eth0
+	ip -n "$DUT" addr add 198.51.100.1/24 dev l0
+	nx "$SINK" tc qdisc add dev eth0 clsact
+	nx "$SINK" tc filter add dev eth0 ingress matchall action drop
+	SINK_MAC=$(nx "$SINK" cat /sys/class/net/eth0/address)
+	DUT_MAC=$(nx "$DUT" cat /sys/class/net/l0/address)
+	ip -n "$DUT" addr add 2001:db8:ff00:1::2/64 dev s0 nodad
+	ip -n "$DUT" -6 neigh add 2001:db8:ff00:1::1 lladdr "$SINK_MAC" dev s0 nud permanent
+	ip -n "$DUT" -6 route add default via 2001:db8:ff00:1::1
+}
+
+# blast SPORT_MIN SPORT_MAX: pktgen for $SECS s; prints "sent received"
+blast() {
+	local r0 r1 sent
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device eth0"
+	for c in "count 0" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
+		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
+		"udp_src_min $1" "udp_src_max $2" "udp_dst_min 5000" "udp_dst_max 5000"; do
+		pg eth0 "$c"
+	done
+	r0=$(rx_packets)
+	echo start | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null &
+	local p=$!
+	sleep "$SECS"
+	echo stop | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null
+	wait "$p"
+	r1=$(rx_packets)
+	sent=$(nx "$GEN" sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' /proc/net/pktgen/eth0 | head -1)
+	echo "${sent:-?} $((r1 - r0))"
+}
+
+echo "# bench_mape: ${SECS}s per run, kernel $(uname -r), $(nproc) CPUs"
+
+# (a) plain forwarding
+topo
+ip -n "$DUT" addr add 203.0.113.1/24 dev s0
+ip -n "$DUT" neigh add $INET_A lladdr "$SINK_MAC" dev s0 nud permanent
+read -r sa ra <<<"$(blast 10000 10199)"
+pps_a=$((ra / SECS))
+echo "plain IPv4 forwarding:      $pps_a pps at the sink (pktgen sent $sa)"
+
+# (b) ip6tnl + nftables SNAT over the 63 ranges
+topo
+mape_variant rfc
+ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
+ip -n "$DUT" -6 tunnel add ce0 mode ipip6 local "$MAP6" remote $BR6 encaplimit none
+ip -n "$DUT" link set ce0 up
+ip -n "$DUT" route add default dev ce0
+elems=$(for i in $(seq 1 63); do printf '%d : %s . %s, ' $((i - 1)) $CE_V4 "$(port_range "$i")"; done)
+if nx "$DUT" nft -f - <<-EOF
+	table ip swnat {
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			oifname "ce0" meta l4proto { tcp, udp, icmp } snat ip to numgen inc mod 63 map { ${elems%, } }
+		}
+	}
+	EOF
+then
+	read -r sb rb <<<"$(blast 10000 10199)"
+	pps_b=$((rb / SECS))
+	echo "ip6tnl + nft SNAT (63 ranges): $pps_b pps at the sink (pktgen sent $sb)"
+else
+	pps_b=0
+	echo "ip6tnl + nft SNAT: nft refused the numgen map; not measured"
+fi
+
+# (c) softwire
+pps_c=0
+if modprobe softwire 2>/dev/null && mape_have_datapath; then
+	topo
+	if nsw "$DUT" map-e add mape0 end-user-prefix $EUP br $BR6 $RULE_RFC fmr; then
+		nx "$DUT" sysctl -qw net.ipv6.conf.mape0.disable_ipv6=1
+		ip -n "$DUT" link set mape0 up
+		ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
+		ip -n "$DUT" route add default dev mape0
+		read -r sc rc <<<"$(blast 10000 10199)"
+		pps_c=$((rc / SECS))
+		echo "softwire:                   $pps_c pps at the sink (pktgen sent $sc)"
+		echo "softwire drops: $(mape_drops_nonzero "$DUT")"
+	fi
+else
+	echo "softwire: no datapath (module or swctl without map-e mappings); not measured"
+fi
+ratio() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo n/a; }
+echo "ratio softwire/plain: $(ratio $pps_c $pps_a)   softwire/snat: $(ratio $pps_c $pps_b)   snat/plain: $(ratio $pps_b $pps_a)"
+
+# New mappings per second and bytes per mapping (sharing ratio 1: 64512 ports).
+if [ "$pps_c" -gt 0 ]; then
+	topo
+	nsw "$DUT" map-e add mape0 end-user-prefix 2001:db8:12:3400::/56 br $BR6 \
+		rule ipv6-prefix 2001:db8:12::/48 ipv4-prefix 192.0.2.0/24 ea-len 8 \
+		max-mappings 70000 max-per-host 70000 ||
+		nsw "$DUT" map-e add mape0 end-user-prefix 2001:db8:12:3400::/56 br $BR6 \
+			rule ipv6-prefix 2001:db8:12::/48 ipv4-prefix 192.0.2.0/24 ea-len 8
+	nx "$DUT" sysctl -qw net.ipv6.conf.mape0.disable_ipv6=1
+	ip -n "$DUT" link set mape0 up
+	ip -n "$DUT" route add default dev mape0
+	sync; echo 2 >/proc/sys/vm/drop_caches
+	s0=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
+	read -r _ _ <<<"$(blast 1024 65535)"
+	n=$(mape_n_mappings "$DUT")
+	s1=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
+	echo "new mappings: $n in ${SECS}s = $((n / SECS)) per second (drops: $(mape_drops_nonzero "$DUT"))"
+	[ "$n" -gt 0 ] && echo "memory: SUnreclaim +$((s1 - s0)) KiB = $(((s1 - s0) * 1024 / n)) bytes per mapping"
+	grep -E '^(sw_|softwire)' /proc/slabinfo 2>/dev/null | awk '{ print "slab " $1 ": " $2 " objects of " $4 " bytes" }'
+fi
+exit 0

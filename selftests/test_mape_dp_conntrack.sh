@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# softwire under a stateful nftables firewall on the CE (nf_conntrack loaded):
+# conntrack sees the LAN-side (untranslated) flows, replies are established,
+# and `mark M` lets endpoint-independent-filtering traffic through a
+# default-drop forward chain.
+#
+#  lan 198.51.100.2:40000 -- ce (mape0 mark 42, nft: forward policy drop) -- core -- br -- inet .10 .20 .30
+#
+#  ce forward chain: ct state established,related accept; iifname l0 accept;
+#                    meta mark 42 accept; counter drop
+#  1. UDP LAN -> .10:5000 and the echo back: established; conntrack lists the
+#     flow with its LAN tuple.
+#  2. .30:7000 (never contacted) -> the external port: ct state new, accepted by
+#     the mark rule (its counter +1) and delivered.
+#  3. Rule changed to mark 43: the same unsolicited datagram hits the drop counter
+#     and never reaches the LAN socket.
+#  4. A 2 MB TCP transfer and ping through the CE with conntrack loaded.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_mape.sh"
+
+INET_C=203.0.113.30
+MARK=42
+cleanup() { mape_cleanup; lib_cleanup; }
+trap cleanup EXIT
+mape_begin
+baseline && skip "mark is softwire's"
+require_cmd nft conntrack
+modprobe nf_conntrack 2>/dev/null
+mape_topo
+ip -n "$INET" addr add $INET_C/24 dev eth0
+mape_ce_add rfc mark $MARK || { _failed "create the CE with mark $MARK"; ksft_exit; }
+
+fw() {	# fw MARK: (re)load the CE's firewall accepting that mark
+	nx "$CE" nft -f - <<-EOF
+	table inet swfw
+	delete table inet swfw
+	table inet swfw {
+		chain fwd {
+			type filter hook forward priority filter; policy drop;
+			ct state established,related accept
+			iifname "l0" accept
+			meta mark $1 counter name marked accept
+			counter name dropped drop
+		}
+		counter marked { }
+		counter dropped { }
+	}
+	EOF
+}
+nft_counter() { nx "$CE" nft list counter inet swfw "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+check_ok "stateful firewall loaded" fw $MARK
+
+# ---- 1
+udp_bg srv "$INET" --bind $INET_A:5000 --expect 1 --echo --timeout 30
+udp_bg lan "$LAN" --bind $LAN_A:40000 --send $INET_A:5000:open --expect 2 --timeout 90
+bg_wait srv 30
+ext=$(bg_out srv) ext=${ext#from } ext=${ext%% *}
+check_match "mapped through the firewall" "^$CE_V4:[0-9]+$" "$ext"
+ct=$(nx "$CE" conntrack -L -p udp --orig-src $LAN_A --orig-port-src 40000 2>/dev/null)
+log "conntrack: $ct"
+check_match "conntrack tracks the LAN tuple" "src=$LAN_A dst=$INET_A sport=40000 dport=5000" "$ct"
+
+# ---- 2
+m0=$(nft_counter marked)
+udp_run "$INET" --bind $INET_C:7000 --send "$ext:eif" >/dev/null
+bg_wait lan 60
+check_eq "the echo (established) and the EIF datagram (marked) reach the LAN socket" \
+	"from $INET_A:5000 echo:open
+from $INET_C:7000 eif" "$(bg_out lan)"
+check_eq "the EIF datagram was accepted by the mark rule" $((m0 + 1)) "$(nft_counter marked)"
+
+# ---- 3
+check_ok "firewall now accepts mark 43 only" fw 43
+d0=$(nft_counter dropped)
+udp_bg lan2 "$LAN" --bind $LAN_A:40000 --expect 1 --timeout 8
+udp_run "$INET" --bind $INET_B:7001 --send "$ext:unmarked" >/dev/null
+wait_for 10 test "$(nft_counter dropped)" -gt "$d0"
+check_eq "without the matching mark it is dropped by the firewall" $((d0 + 1)) "$(nft_counter dropped)"
+bg_wait lan2 20
+check_eq "and never reaches the LAN socket" "" "$(bg_out lan2)"
+check_ok "firewall back to mark $MARK" fw $MARK
+
+# ---- 4
+head -c 2097152 /dev/urandom >"$TMPD/blob"
+bg tcpsrv nx "$INET" socat -u TCP4-LISTEN:5001,reuseaddr OPEN:"$TMPD/rcvd",creat,trunc
+wait_for 20 tcp_listening "$INET" 5001
+check_ok "2 MB TCP transfer with conntrack" \
+	nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5001,bind=$LAN_A:41000
+bg_wait tcpsrv 30
+check_cond "received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd"
+check_ok "ping with conntrack" nx "$LAN" ping -n -c 2 -i 0.3 -W 5 $INET_A
+check_eq "no softwire drops" "" "$(mape_drops_nonzero)"
+
+dmesg_check
+ksft_exit
