@@ -4,6 +4,7 @@
  * send one request, collect replies, and report the kernel's extended
  * ACK (NLMSGERR_ATTR_MSG / _OFFS / _MISS_TYPE) verbatim.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,22 +141,52 @@ static int transact(struct talk *t)
 	return 0;
 }
 
+/*
+ * "RULES/RULE[0]/EA_LEN" -> "rule 0: ea-len", the spelling of swctl's own
+ * keywords, so a policy rejection names the field the user typed.
+ */
+static void path_to_field(const char *path, char *out, size_t len)
+{
+	const char *p = path;
+	size_t n = 0;
+	unsigned int idx;
+
+	out[0] = '\0';
+	if (sscanf(p, "RULES/RULE[%u]/", &idx) == 1) {
+		n = (size_t)snprintf(out, len, "rule %u: ", idx);
+		p = strrchr(p, '/') + 1;
+	} else if (strrchr(p, '/')) {
+		p = strrchr(p, '/') + 1;
+	}
+	for (; *p && n + 1 < len; p++, n++)
+		out[n] = *p == '_' ? '-' : (char)tolower((unsigned char)*p);
+	out[n] = '\0';
+}
+
 static void report(const struct talk *t)
 {
 	const char *why = t->msg[0] ? t->msg : strerror(t->err);
-	char path[128];
+	const char *kw;
+	char path[128], field[160];
 
-	if (t->err == EPERM)
+	field[0] = '\0';
+	if (t->has_offs &&
+	    sw_nl_attr_path(t->req, t->offs, path, sizeof(path)) == 0)
+		path_to_field(path, field, sizeof(field));
+	/*
+	 * Our own kernel messages name the field; policy rejections
+	 * ("integer out of range") do not: prefix the field the kernel
+	 * pointed at.
+	 */
+	kw = strrchr(field, ' ');
+	kw = kw ? kw + 1 : field;
+	if (field[0] && !strstr(why, kw))
+		sw_err("%s: %s%s", field, why,
+		       t->err == EPERM ? " (needs CAP_NET_ADMIN)" : "");
+	else if (t->err == EPERM)
 		sw_err("%s (needs CAP_NET_ADMIN)", why);
 	else
 		sw_err("%s", why);
-	/*
-	 * Policy rejections ("integer out of range") do not name the field:
-	 * the attribute the kernel pointed at does.
-	 */
-	if (t->has_offs &&
-	    sw_nl_attr_path(t->req, t->offs, path, sizeof(path)) == 0)
-		sw_err("  at attribute %s", path);
 	if (t->has_miss)
 		sw_err("  missing attribute type %u", t->miss_type);
 }
