@@ -66,15 +66,51 @@ static inline void sw_compat_set_netns_local(struct net_device *dev)
 	__e->bad_attr = (attr);						\
 } while (0)
 #else
+/*
+ * Before v6.2 the text goes into one of a ring of static buffers
+ * (compat.c): the ack that reads it is sent before genl_rcv() returns, and
+ * a buffer is only reused after SW_EXTACK_RING later formatted rejections.
+ */
+#define SW_EXTACK_MSG_LEN	80
+char *sw_compat_extack_buf(void);
 #define SW_EXTACK_ATTR_FMT(extack, attr, fallback, fmt, ...) do {	\
 	struct netlink_ext_ack *__e = (extack);				\
+	char *__b;							\
 									\
-	if (__e) {							\
+	if (!__e)							\
+		break;							\
+	__b = sw_compat_extack_buf();					\
+	if (snprintf(__b, SW_EXTACK_MSG_LEN, fmt, ##__VA_ARGS__) <	\
+	    SW_EXTACK_MSG_LEN)						\
+		__e->_msg = __b;					\
+	else								\
 		__e->_msg = (fallback);					\
-		__e->bad_attr = (attr);					\
-	}								\
+	__e->bad_attr = (attr);						\
 } while (0)
 #endif
+
+/*
+ * v6.6 "genetlink: add struct genl_info to struct genl_dumpit_info": dumps
+ * see a genl_info like doit handlers. Before it, only the parsed
+ * attributes. Either way @tmp gets the attributes and the extack of the
+ * current ->dumpit() call (the one kept from ->start() is stale by then;
+ * and before v6.2 "netlink: support extack in dump ->start()" ->start()
+ * had none, so errors are better reported from ->dumpit()).
+ */
+static inline const struct genl_info *
+sw_compat_dump_info(struct netlink_callback *cb, struct genl_info *tmp)
+{
+#ifdef SW_HAVE_GENL_INFO_DUMP
+	*tmp = *genl_info_dump(cb);
+#else
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->attrs = genl_dumpit_info(cb)->attrs;
+	tmp->snd_seq = cb->nlh->nlmsg_seq;
+	tmp->snd_portid = NETLINK_CB(cb->skb).portid;
+#endif
+	tmp->extack = cb->extack;
+	return tmp;
+}
 
 /*
  * v6.7 "genetlink: add CAP_NET_ADMIN test for multicast bind": before it
@@ -93,6 +129,15 @@ static inline void sw_compat_set_netns_local(struct net_device *dev)
  */
 #ifndef DEV_STATS_INC
 #define DEV_STATS_INC(dev, field)	dev_core_stats_##field##_inc(dev)
+#endif
+
+/*
+ * v6.5 "net: move gso declarations and functions to their own files":
+ * skb_gso_segment() and skb_gso_validate_network_len() left
+ * <linux/netdevice.h> and <linux/skbuff.h> for <net/gso.h>.
+ */
+#if __has_include(<net/gso.h>)
+#include <net/gso.h>
 #endif
 
 /* v6.5 "Compiler Attributes: Add __counted_by macro" */

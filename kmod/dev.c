@@ -9,9 +9,10 @@
  * `ip link del`, deletion of its netns or unloading of the module.
  *
  * Lifetime of what a device owns:
- *   ndo_init       per-CPU tstats and drop counters
+ *   ndo_init       per-CPU tstats and drop counters, the NAPT table
  *   ndo_uninit     unlinks the instance, retires the configuration
- *   priv_destructor frees the per-CPU counters (after the last reference)
+ *   priv_destructor frees the NAPT table and the per-CPU counters (after
+ *                  the last reference, so no packet can still reach them)
  * The configuration is published before register_netdevice(), so
  * ndo_uninit, which the core calls on every path that undoes an ndo_init
  * (failed registration included), is its one owner from then on.
@@ -24,19 +25,34 @@
 
 static struct rtnl_link_ops sw_link_ops __read_mostly;
 
+#define SW_DEV_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM)
+
+/* RTNL held; sw->cfg is published before register_netdevice(). */
 static int sw_dev_ndo_init(struct net_device *dev)
 {
 	struct sw_dev *sw = netdev_priv(dev);
+	const struct sw_config *cfg = rtnl_dereference(sw->cfg);
 	int err;
 
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
 	err = sw_stats_init(sw);
-	if (err) {
-		free_percpu(dev->tstats);
-		dev->tstats = NULL;
+	if (err)
+		goto err_tstats;
+	sw->napt = sw_napt_create(&cfg->ce.ps, &cfg->napt);
+	if (!sw->napt) {
+		err = -ENOMEM;
+		goto err_stats;
 	}
+	return 0;
+
+err_stats:
+	sw_stats_free(sw);
+err_tstats:
+	free_percpu(dev->tstats);
+	dev->tstats = NULL;
 	return err;
 }
 
@@ -49,6 +65,7 @@ static void sw_dev_ndo_uninit(struct net_device *dev)
 	mutex_lock(&sn->lock);
 	if (!list_empty(&sw->node)) {
 		list_del_init(&sw->node);
+		list_del_rcu(&sw->rcv_node);	/* freed after synchronize_net() */
 		sn->gen++;
 	}
 	cfg = rcu_replace_pointer(sw->cfg, NULL, lockdep_is_held(&sn->lock));
@@ -61,20 +78,17 @@ static void sw_dev_destructor(struct net_device *dev)
 {
 	struct sw_dev *sw = netdev_priv(dev);
 
+	sw_napt_destroy(sw->napt);
+	sw->napt = NULL;
 	sw_stats_free(sw);
 	free_percpu(dev->tstats);
 	dev->tstats = NULL;
 }
 
-/* No data path yet (issue 3): every packet is counted and dropped. */
+/* The outbound packet path: xmit.c. */
 static netdev_tx_t sw_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct sw_dev *sw = netdev_priv(dev);
-
-	sw_stats_drop(sw, SW_DROP_NOT_IMPLEMENTED);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	return sw_xmit(skb, dev);
 }
 
 static const struct net_device_ops sw_netdev_ops = {
@@ -102,6 +116,17 @@ static void sw_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
+	/* room for the outer IPv6 header (xmit.c) */
+	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct ipv6hdr);
+	/*
+	 * GSO super-packets and partial checksums pass through: xmit.c
+	 * rewrites them with the partial-checksum helpers and hands them to
+	 * IPv6 as SKB_GSO_IPXIP6 (as ip6_tunnel's IPXIPX_FEATURES).
+	 */
+	dev->features |= SW_DEV_FEATURES;
+	dev->hw_features |= SW_DEV_FEATURES;
+	/* the route stays on the skb: xmit.c answers Frag Needed with it */
+	netif_keep_dst(dev);
 
 	dev->mtu = SW_MTU_DEFAULT;
 	dev->min_mtu = SW_MTU_MIN;
@@ -156,6 +181,7 @@ struct net_device *sw_dev_create(struct net *net, const char *name,
 
 	mutex_lock(&sn->lock);
 	list_add_tail(&sw->node, &sn->instances);
+	list_add_tail_rcu(&sw->rcv_node, &sn->rcv_list);
 	sn->gen++;
 	mutex_unlock(&sn->lock);
 	return dev;

@@ -2,12 +2,16 @@
 /*
  * softwire: MAP-E (RFC 7597) and DS-Lite (RFC 6333) for Linux.
  *
- * Registration order: per-netns state first (devices need it), then the
- * rtnl_link_ops (so devices can be deleted), then the generic netlink
- * family (the only way to create them). Exit runs in reverse: once the
+ * Registration order: the NAPT's mapping cache and hash key first, then
+ * per-netns state (devices need both), the IPv4-in-IPv6 receive handler
+ * (after the per-netns state it reads, removed before it; it claims
+ * nothing until an instance exists), then the rtnl_link_ops (so devices
+ * can be deleted), then the generic netlink family (the only way to
+ * create them). Exit runs in reverse: once the
  * family is gone nothing can create an instance, rtnl_link_unregister()
- * deletes the remaining ones in every netns, and the per-netns state
- * goes last.
+ * deletes the remaining ones in every netns, the per-netns state follows,
+ * and the mapping cache goes last, after the RCU callbacks that free
+ * mappings.
  */
 #include <linux/module.h>
 #include <net/rtnetlink.h>
@@ -18,12 +22,18 @@ static int __init sw_init(void)
 {
 	int err;
 
-	err = sw_pernet_init();
+	err = sw_napt_init();
 	if (err)
 		return err;
-	err = sw_dev_init();
+	err = sw_pernet_init();
+	if (err)
+		goto err_napt;
+	err = sw_rcv_init();
 	if (err)
 		goto err_pernet;
+	err = sw_dev_init();
+	if (err)
+		goto err_rcv;
 	err = sw_nl_init();
 	if (err)
 		goto err_dev;
@@ -33,8 +43,12 @@ static int __init sw_init(void)
 
 err_dev:
 	sw_dev_exit();
+err_rcv:
+	sw_rcv_exit();
 err_pernet:
 	sw_pernet_exit();
+err_napt:
+	sw_napt_exit();
 	return err;
 }
 
@@ -42,7 +56,9 @@ static void __exit sw_exit(void)
 {
 	sw_nl_exit();
 	sw_dev_exit();
+	sw_rcv_exit();	/* synchronize_net(): no handler runs past here */
 	sw_pernet_exit();
+	sw_napt_exit();	/* rcu_barrier(), then the mapping cache */
 }
 
 module_init(sw_init);

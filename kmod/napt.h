@@ -14,9 +14,10 @@
  *    A slot is claimed with cmpxchg(), so two CPUs never hand out one port.
  * ICMP echo uses the identifier as its "port" (RFC 5508 3.1, RFC 7597 8.2).
  *
- * Lifetime: mappings are freed with kfree_rcu(); callers of the lookup
- * functions hold rcu_read_lock() (the data path runs in softirq / with BH
- * disabled) and must not keep the pointer past it.
+ * Lifetime: mappings are freed after an RCU grace period (call_rcu(), so
+ * that rcu_barrier() at module exit covers them on 6.1); callers of the
+ * lookup functions hold rcu_read_lock() (the data path runs in softirq /
+ * with BH disabled) and must not keep the pointer past it.
  *
  * Expiry: a per-instance delayed work scans a bounded slice of the external
  * arrays per run (never the whole table in one go, never in softirq).
@@ -73,7 +74,35 @@ struct sw_napt_params {
 
 struct sw_napt;		/* opaque: napt.c */
 
-/* Create / destroy the table of an instance for its port set. */
+/* Module init / exit: the mapping slab cache (exit after every destroy). */
+int sw_napt_init(void);
+void sw_napt_exit(void);
+
+/*
+ * The most mappings the port set can hold: TCP, UDP and ICMP each have
+ * their own space of sw_portset_count() ports (identifiers). The default,
+ * and the useful maximum, of max_mappings: a lower value lets one
+ * protocol's mappings refuse another's before its own ports run out.
+ */
+static inline u32 sw_napt_mappings_max(const struct sw_portset *ps)
+{
+	return SW_NP__MAX * sw_portset_count(ps);
+}
+
+/*
+ * Defaults: SW_TIMEOUT_* of core/tcpstate.h, max_mappings =
+ * sw_napt_mappings_max(), max_per_host = 0 (unlimited), EIF filtering.
+ */
+void sw_napt_params_default(struct sw_napt_params *p,
+			    const struct sw_portset *ps);
+
+/*
+ * Create / destroy the table of an instance for its port set. Create
+ * returns NULL when out of memory. Destroy: process context, once no
+ * sw_napt_* call on t can be running or start (e.g. from the netdev's
+ * priv_destructor); what RCU readers may still see is freed after a grace
+ * period.
+ */
 struct sw_napt *sw_napt_create(const struct sw_portset *ps,
 			       const struct sw_napt_params *p);
 void sw_napt_destroy(struct sw_napt *t);	/* process context */
@@ -121,6 +150,7 @@ int sw_napt_forward_del(struct sw_napt *t, u8 proto, __be16 ext_port);
  */
 int sw_napt_walk(struct sw_napt *t, unsigned long *pos,
 		 int (*fn)(const struct sw_mapping *m, void *arg), void *arg);
-u32 sw_napt_count(const struct sw_napt *t);
+u32 sw_napt_count(const struct sw_napt *t);	/* forwards included */
+u32 sw_napt_count_static(const struct sw_napt *t);	/* forwards only */
 
 #endif /* SW_NAPT_H */

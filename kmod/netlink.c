@@ -16,6 +16,7 @@
 #include <net/netlink.h>
 
 #include "softwire.h"
+#include "netlink.h"
 
 /* Above this many ranges the reply omits them; swctl computes them. */
 #define SW_NL_MAX_RANGES	1024
@@ -63,6 +64,17 @@ static const struct nla_policy sw_policy[SOFTWIRE_A_MAX + 1] = {
 	[SOFTWIRE_A_RULES]		= NLA_POLICY_NESTED(sw_rules_policy),
 	[SOFTWIRE_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32, SOFTWIRE_F_LEGACY_IID),
 	[SOFTWIRE_A_MTU]		= { .type = NLA_U32 },
+	/* NAPT: ranges depend on the module parameter and the port set */
+	[SOFTWIRE_A_FILTER]		= { .type = NLA_U8 },
+	[SOFTWIRE_A_TIMEOUT_UDP]	= { .type = NLA_U32 },
+	[SOFTWIRE_A_TIMEOUT_TCP_EST]	= { .type = NLA_U32 },
+	[SOFTWIRE_A_TIMEOUT_TCP_TRANS]	= { .type = NLA_U32 },
+	[SOFTWIRE_A_TIMEOUT_ICMP]	= { .type = NLA_U32 },
+	[SOFTWIRE_A_MAX_MAPPINGS]	= { .type = NLA_U32 },
+	[SOFTWIRE_A_MAX_PER_HOST]	= { .type = NLA_U32 },
+	[SOFTWIRE_A_MARK]		= { .type = NLA_U32 },
+	[SOFTWIRE_A_MSS_CLAMP]		= { .type = NLA_U16 },
+	[SOFTWIRE_A_FORWARD]		= NLA_POLICY_NESTED(sw_nl_fwd_policy),
 };
 
 static const char * const sw_missing_msg[SOFTWIRE_A_MAX + 1] = {
@@ -256,9 +268,11 @@ static int sw_config_from_attrs(struct sw_config *cfg, struct nlattr **attrs,
 		return err;
 
 	err = sw_config_derive(cfg, &why);
-	if (err)
+	if (err) {
 		sw_extack(extack, attrs[SOFTWIRE_A_END_USER_PREFIX], why);
-	return err;
+		return err;
+	}
+	return sw_nl_params_new(cfg, attrs, extack);
 }
 
 /* MODE and IFNAME have been checked. Returns a configuration or ERR_PTR. */
@@ -368,7 +382,8 @@ static size_t sw_inst_size(const struct sw_config *cfg, bool ranges)
 	       nla_total_size(sizeof(u32)) +		/* PORT_COUNT */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* CE_IPV6 */
 	       nla_total_size(sizeof(u32)) +		/* BMR_INDEX */
-	       nla_total_size(sizeof(u8));		/* EVENT */
+	       nla_total_size(sizeof(u8)) +		/* EVENT */
+	       sw_nl_params_size();			/* NAPT, FORWARDS */
 	if (ranges)
 		size += nla_total_size(sw_nranges_in_reply(cfg) *
 				       sizeof(struct softwire_port_range));
@@ -460,6 +475,13 @@ static int sw_put_derived(struct sk_buff *skb, const struct sw_config *cfg,
 	return 0;
 }
 
+/* A message header of our family (for netlink_napt.c). */
+void *sw_nl_msg_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		    u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &sw_nl_family, flags, cmd);
+}
+
 struct sw_msg {
 	u32 portid;
 	u32 seq;
@@ -493,6 +515,7 @@ static int sw_fill_inst(struct sk_buff *skb, const struct net_device *dev,
 	    nla_put_u32(skb, SOFTWIRE_A_FLAGS, cfg->flags) ||
 	    nla_put_u32(skb, SOFTWIRE_A_MTU, READ_ONCE(dev->mtu)) ||
 	    sw_put_derived(skb, cfg, m->ranges) ||
+	    sw_nl_params_put(skb, netdev_priv(dev), cfg) ||
 	    (m->event && nla_put_u8(skb, SOFTWIRE_A_EVENT, m->event))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -594,7 +617,7 @@ static int sw_nl_inst_new(struct sk_buff *skb, struct genl_info *info)
 }
 
 static struct net_device *sw_lookup_by_index(struct net *net,
-					     struct genl_info *info)
+					     const struct genl_info *info)
 {
 	const struct nlattr *idx = info->attrs[SOFTWIRE_A_IFINDEX];
 	const struct nlattr *name = info->attrs[SOFTWIRE_A_IFNAME];
@@ -614,7 +637,7 @@ static struct net_device *sw_lookup_by_index(struct net *net,
 }
 
 static struct net_device *sw_lookup_by_name(struct net *net,
-					    struct genl_info *info)
+					    const struct genl_info *info)
 {
 	const struct nlattr *name = info->attrs[SOFTWIRE_A_IFNAME];
 	struct net_device *dev;
@@ -630,7 +653,7 @@ static struct net_device *sw_lookup_by_name(struct net *net,
 }
 
 /* The softwire device named by IFINDEX or IFNAME. RTNL held. */
-static struct net_device *sw_lookup(struct net *net, struct genl_info *info)
+struct net_device *sw_nl_lookup(struct net *net, const struct genl_info *info)
 {
 	struct net_device *dev;
 
@@ -656,7 +679,7 @@ static int sw_nl_inst_del(struct sk_buff *skb, struct genl_info *info)
 	struct net_device *dev;
 
 	rtnl_lock();
-	dev = sw_lookup(genl_info_net(info), info);
+	dev = sw_nl_lookup(genl_info_net(info), info);
 	if (!IS_ERR(dev))
 		sw_dev_delete(dev, NULL);
 	rtnl_unlock();
@@ -674,7 +697,7 @@ static int sw_nl_inst_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 
 	rtnl_lock();
-	dev = sw_lookup(net, info);
+	dev = sw_nl_lookup(net, info);
 	if (IS_ERR(dev)) {
 		rtnl_unlock();
 		return PTR_ERR(dev);
@@ -771,6 +794,32 @@ static const struct genl_ops sw_nl_ops[] = {
 		.doit	= sw_nl_inst_get,
 		.start	= sw_nl_inst_dump_start,
 		.dumpit	= sw_nl_inst_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	/* netlink_napt.c */
+	{
+		.cmd	= SOFTWIRE_CMD_INST_SET,
+		.doit	= sw_nl_inst_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SOFTWIRE_CMD_FWD_ADD,
+		.doit	= sw_nl_fwd_add,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SOFTWIRE_CMD_FWD_DEL,
+		.doit	= sw_nl_fwd_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SOFTWIRE_CMD_MAP_GET,
+		.dumpit	= sw_nl_map_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SOFTWIRE_CMD_STATS_GET,
+		.doit	= sw_nl_stats_get,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -26,6 +26,7 @@ static int __net_init sw_net_init(struct net *net)
 
 	mutex_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->instances);
+	INIT_LIST_HEAD(&sn->rcv_list);
 	sn->gen = 1;	/* a dump's cb->seq of 0 would disable its check */
 	return 0;
 }

@@ -48,7 +48,8 @@ static int pick_bmr(const struct sw_config *cfg)
 
 /*
  * Pick the BMR and derive the CE's IPv4 address or prefix, PSID and MAP
- * IPv6 address (RFC 7597 5.2, 6). The rules must have been validated.
+ * IPv6 address (RFC 7597 5.2, 6), and set the NAPT defaults for that port
+ * set. The rules must have been validated.
  * Returns 0, or -EINVAL with a static reason in *why.
  */
 int sw_config_derive(struct sw_config *cfg, const char **why)
@@ -68,6 +69,8 @@ int sw_config_derive(struct sw_config *cfg, const char **why)
 	if (sw_map_ce_derive(&cfg->rules[bmr], cfg->eup.s6_addr, cfg->eup_len,
 			     iid, &cfg->ce, why))
 		return -EINVAL;
+	/* NAPT defaults for this port set; explicit parameters go on top */
+	sw_napt_params_default(&cfg->napt, &cfg->ce.ps);
 	return 0;
 }
 

@@ -67,6 +67,8 @@ struct sw_net {
 	struct mutex lock;		/* see the locking rule above */
 	struct list_head instances;	/* sw_dev.node */
 	unsigned int gen;		/* bumped on every list change */
+	/* the same instances for the receive path: RCU readers (rcv.c) */
+	struct list_head rcv_list;	/* sw_dev.rcv_node */
 };
 
 /* netdev_priv() of a softwire device. */
@@ -76,6 +78,7 @@ struct sw_dev {
 	struct list_head node;		/* in sw_net.instances; empty if not */
 	struct sw_drop_stats __percpu *drops;
 	struct sw_napt *napt;		/* mapping table, for cfg->ce.ps; owned */
+	struct list_head rcv_node;	/* in sw_net.rcv_list iff node is listed */
 };
 
 /* pernet.c */
@@ -127,6 +130,7 @@ enum sw_drop_reason {
 	SW_DROP_NO_MEMORY,		/* allocation / headroom failure */
 	SW_DROP_FRAGMENT,		/* fragment that cannot be translated */
 	SW_DROP_ICMP_UNTRANSLATABLE,	/* ICMP error whose inner packet is not ours */
+	SW_DROP_POLICY,			/* inbound refused by the IPsec (xfrm) policy */
 	SW_DROP__MAX,
 };
 
@@ -140,6 +144,11 @@ void sw_stats_free(struct sw_dev *sw);
 void sw_stats_drop(struct sw_dev *sw, enum sw_drop_reason reason);
 void sw_stats_drops_read(const struct sw_dev *sw, u64 *count);
 const char *sw_drop_reason_name(enum sw_drop_reason reason);
+
+/* xmit.c, rcv.c: the MAP-E CE packet path (datapath.h) */
+netdev_tx_t sw_xmit(struct sk_buff *skb, struct net_device *dev);
+int sw_rcv_init(void);
+void sw_rcv_exit(void);
 
 /* netlink.c */
 int sw_nl_init(void);

@@ -30,6 +30,7 @@ static const char * const drop_names[SW_DROP__MAX] = {
 	[SW_DROP_NO_MEMORY]		= "no-memory",
 	[SW_DROP_FRAGMENT]		= "fragment",
 	[SW_DROP_ICMP_UNTRANSLATABLE]	= "icmp-untranslatable",
+	[SW_DROP_POLICY]		= "policy",
 };
 
 int sw_stats_init(struct sw_dev *sw)

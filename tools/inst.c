@@ -9,6 +9,7 @@
 #include "derived.h"
 #include "json.h"
 #include "nl.h"
+#include "params.h"
 #include "swctl.h"
 
 struct inst {
@@ -23,6 +24,7 @@ struct inst {
 	const void *ranges;	/* into the receive buffer, until finish() */
 	size_t ranges_len;
 	struct sw_derived d;
+	struct sw_params params;	/* NAPT parameters, static forwards */
 };
 
 struct inst_list {
@@ -220,7 +222,8 @@ static int inst_attr_cb(const struct nlattr *a, void *data)
 		in->ranges_len = len;
 		break;
 	default:
-		parse_scalar(a, in);
+		if (!sw_params_attr(a, &in->params))
+			parse_scalar(a, in);
 	}
 	return MNL_CB_OK;
 }
@@ -329,6 +332,7 @@ static void inst_json(const struct inst *in, const char *event)
 	sw_json_arr_end();
 	if (in->has_ce)
 		sw_derived_json(&in->d);
+	sw_params_json(&in->params);
 	sw_json_obj_end();
 }
 
@@ -378,6 +382,7 @@ static void inst_print(const struct inst *in, const char *event)
 		rule_print(in, i);
 	if (in->has_ce)
 		sw_derived_print(&in->d, "    ");
+	sw_params_print(&in->params, "    ");
 }
 
 static int collect_cb(const struct nlmsghdr *nlh, void *data)

@@ -178,6 +178,12 @@ void sw_json_bool(const char *key, bool val)
 	fputs(val ? "true" : "false", w.f);
 }
 
+void sw_json_null(const char *key)
+{
+	member(key);
+	fputs("null", w.f);
+}
+
 void sw_json_end(void)
 {
 	assert(w.depth == 0);

@@ -20,6 +20,7 @@ void sw_json_arr_end(void);
 void sw_json_str(const char *key, const char *val);
 void sw_json_uint(const char *key, uint64_t val);
 void sw_json_bool(const char *key, bool val);
+void sw_json_null(const char *key);
 /* Ends the document: newline after the top-level value. */
 void sw_json_end(void);
 

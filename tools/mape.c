@@ -12,6 +12,7 @@
 #include "derived.h"
 #include "json.h"
 #include "nl.h"
+#include "params.h"
 #include "swctl.h"
 
 /* Which keywords were seen, to report the missing and refuse repeats. */
@@ -32,6 +33,7 @@ struct mape_cfg {
 	uint32_t mtu;
 	unsigned int nrules;
 	struct sw_map_rule rules[SW_MAX_CLI_RULES];
+	struct sw_params params;	/* NAPT, mark, mss-clamp (add only) */
 };
 
 void sw_usage_mape(FILE *f)
@@ -40,11 +42,19 @@ void sw_usage_mape(FILE *f)
 		"Usage: swctl map-e calc end-user-prefix PREFIX RULE [legacy-iid]\n"
 		"       swctl map-e add NAME end-user-prefix PREFIX br ADDR\n"
 		"                   RULE [fmr] [RULE [fmr]]... [legacy-iid] [mtu MTU]\n"
+		"                   [PARAMS]\n"
+		"       swctl map-e set NAME PARAMS\n"
+		"       swctl map-e forward add NAME proto { tcp | udp } port PORT\n"
+		"                   to ADDR[:PORT]\n"
+		"       swctl map-e forward del NAME proto { tcp | udp } port PORT\n"
+		"       swctl map-e mappings NAME\n"
 		"       swctl map-e show [NAME]\n"
 		"       swctl map-e del NAME\n"
 		"where  RULE := rule ipv6-prefix PREFIX ipv4-prefix PREFIX ea-len LEN\n"
 		"               [psid-offset OFFSET] [psid-len LEN] [psid PSID]\n"
-		"       PSID is decimal or 0x-prefixed hex; OFFSET defaults to %d.\n"
+		SW_PARAMS_USAGE
+		"       PSID and M are decimal or 0x-prefixed hex; OFFSET defaults to %d;\n"
+		"       S are seconds; filter eif is full cone (RFC 4787).\n"
 		"calc prints the IPv4 address, PSID, MAP IPv6 address and ports a CE\n"
 		"with END-USER PREFIX gets from the rule (RFC 7597), without the kernel.\n"
 		"The first rule containing the end-user prefix is the BMR; fmr also\n"
@@ -301,7 +311,8 @@ static int add_kw(struct sw_args *a, const char *kw, struct mape_cfg *c)
 		c->mtu = v;
 		c->has_mtu = true;
 	} else {
-		return unknown(cmd, kw);
+		rc = sw_params_kw(a, cmd, kw, &c->params);
+		return rc < 0 ? unknown(cmd, kw) : rc;
 	}
 	return 0;
 }
@@ -349,6 +360,7 @@ static int add_send(const struct mape_cfg *c)
 		mnl_attr_put_u32(nlh, SOFTWIRE_A_FLAGS, SOFTWIRE_F_LEGACY_IID);
 	if (c->has_mtu)
 		mnl_attr_put_u32(nlh, SOFTWIRE_A_MTU, c->mtu);
+	sw_params_put(nlh, &c->params);
 	rc = sw_nl_talk(&nl, nlh, NULL, NULL);
 	sw_nl_close(&nl);
 	return rc;
@@ -400,6 +412,12 @@ int sw_cmd_mape(struct sw_args *a)
 		return mape_calc(a);
 	if (strcmp(cmd, "add") == 0)
 		return mape_add(a);
+	if (strcmp(cmd, "set") == 0)
+		return sw_mape_set(a);
+	if (strcmp(cmd, "forward") == 0)
+		return sw_mape_forward(a);
+	if (strcmp(cmd, "mappings") == 0)
+		return sw_mape_mappings(a);
 	if (strcmp(cmd, "show") == 0)
 		return sw_cmd_show(a, "map-e show");
 	if (strcmp(cmd, "del") == 0)

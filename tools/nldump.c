@@ -31,6 +31,18 @@ static const struct adesc rule_attrs[] = {
 	[SOFTWIRE_RULE_A_FLAGS]			= { "FLAGS", V_U32 },
 };
 
+/* TO_ADDR shown as "TO", the keyword report() turns a pointer at it into. */
+static const struct adesc fwd_attrs[] = {
+	[SOFTWIRE_FWD_A_PROTO]			= { "PROTO", V_U8 },
+	[SOFTWIRE_FWD_A_PORT]			= { "PORT", V_U16 },
+	[SOFTWIRE_FWD_A_TO_ADDR]		= { "TO", V_BE32 },
+	[SOFTWIRE_FWD_A_TO_PORT]		= { "TO_PORT", V_U16 },
+};
+
+static const struct adesc forwards_attrs[] = {
+	[SOFTWIRE_A_FORWARD] = { "FORWARD", V_NEST, fwd_attrs, SOFTWIRE_FWD_A_MAX },
+};
+
 static const struct adesc rules_attrs[] = {
 	[SOFTWIRE_A_RULE] = { "RULE", V_NEST, rule_attrs, SOFTWIRE_RULE_A_MAX },
 };
@@ -55,6 +67,21 @@ static const struct adesc top_attrs[] = {
 	[SOFTWIRE_A_PORT_RANGES]	= { "PORT_RANGES", V_BIN },
 	[SOFTWIRE_A_CE_IPV6]		= { "CE_IPV6", V_IN6 },
 	[SOFTWIRE_A_BMR_INDEX]		= { "BMR_INDEX", V_U32 },
+	[SOFTWIRE_A_PAD]		= { "PAD", V_BIN },
+	[SOFTWIRE_A_EVENT]		= { "EVENT", V_U8 },
+	[SOFTWIRE_A_FILTER]		= { "FILTER", V_U8 },
+	[SOFTWIRE_A_TIMEOUT_UDP]	= { "TIMEOUT_UDP", V_U32 },
+	[SOFTWIRE_A_TIMEOUT_TCP_EST]	= { "TIMEOUT_TCP_EST", V_U32 },
+	[SOFTWIRE_A_TIMEOUT_TCP_TRANS]	= { "TIMEOUT_TCP_TRANS", V_U32 },
+	[SOFTWIRE_A_TIMEOUT_ICMP]	= { "TIMEOUT_ICMP", V_U32 },
+	[SOFTWIRE_A_MAX_MAPPINGS]	= { "MAX_MAPPINGS", V_U32 },
+	[SOFTWIRE_A_MAX_PER_HOST]	= { "MAX_PER_HOST", V_U32 },
+	[SOFTWIRE_A_MARK]		= { "MARK", V_U32 },
+	[SOFTWIRE_A_MSS_CLAMP]		= { "MSS_CLAMP", V_U16 },
+	[SOFTWIRE_A_FORWARDS]		= { "FORWARDS", V_NEST, forwards_attrs, SOFTWIRE_A_FORWARD },
+	[SOFTWIRE_A_FORWARD]		= { "FORWARD", V_NEST, fwd_attrs, SOFTWIRE_FWD_A_MAX },
+	[SOFTWIRE_A_MAPPING]		= { "MAPPING", V_BIN },
+	[SOFTWIRE_A_STATS]		= { "STATS", V_BIN },
 };
 
 static const char *const cmd_names[] = {
@@ -62,6 +89,11 @@ static const char *const cmd_names[] = {
 	[SOFTWIRE_CMD_INST_DEL]		= "INST_DEL",
 	[SOFTWIRE_CMD_INST_GET]		= "INST_GET",
 	[SOFTWIRE_CMD_INST_NOTIFY]	= "INST_NOTIFY",
+	[SOFTWIRE_CMD_INST_SET]		= "INST_SET",
+	[SOFTWIRE_CMD_FWD_ADD]		= "FWD_ADD",
+	[SOFTWIRE_CMD_FWD_DEL]		= "FWD_DEL",
+	[SOFTWIRE_CMD_MAP_GET]		= "MAP_GET",
+	[SOFTWIRE_CMD_STATS_GET]	= "STATS_GET",
 };
 
 static const struct adesc *lookup(const struct adesc *tab, unsigned int max,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "params.h"
 #include "swctl.h"
 
 struct sw_opts sw_opts;
@@ -101,13 +102,20 @@ static void usage(FILE *f)
 		"       swctl [OPTIONS] map-e calc end-user-prefix PREFIX RULE [legacy-iid]\n"
 		"       swctl [OPTIONS] map-e add NAME end-user-prefix PREFIX br ADDR\n"
 		"                       RULE [fmr] [RULE [fmr]]... [legacy-iid] [mtu MTU]\n"
+		"                       [PARAMS]\n"
+		"       swctl [OPTIONS] map-e set NAME PARAMS\n"
+		"       swctl [OPTIONS] map-e forward { add | del } NAME proto { tcp | udp }\n"
+		"                       port PORT [to ADDR[:PORT]]\n"
+		"       swctl [OPTIONS] map-e mappings NAME\n"
 		"       swctl [OPTIONS] show [NAME]\n"
+		"       swctl [OPTIONS] stats NAME\n"
 		"       swctl [OPTIONS] del NAME\n"
 		"       swctl [OPTIONS] monitor\n"
 		"where  RULE := rule ipv6-prefix PREFIX ipv4-prefix PREFIX ea-len LEN\n"
 		"               [psid-offset OFFSET] [psid-len LEN] [psid PSID]\n"
-		"       OBJECT := { map-e | show | del | monitor }\n"
-		"       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n"
+		SW_PARAMS_USAGE
+		"       OBJECT := { map-e | show | stats | del | monitor }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -s | -h[elp] | -V[ersion] }\n"
 		"Try \"swctl OBJECT help\" for details.\n");
 }
 
@@ -118,6 +126,7 @@ static const struct {
 } objects[] = {
 	{ "map-e",	sw_cmd_mape,	sw_usage_mape },
 	{ "monitor",	sw_cmd_monitor,	sw_usage_monitor },
+	{ "stats",	sw_cmd_stats,	sw_usage_stats },
 };
 
 static int run_show(struct sw_args *a)
@@ -159,6 +168,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json",		no_argument, NULL, 'j' },
 		{ "pretty",		no_argument, NULL, 'p' },
+		{ "all",		no_argument, NULL, 's' },
 		{ "help",		no_argument, NULL, 'h' },
 		{ "version",		no_argument, NULL, 'V' },
 		{ "dump-request",	no_argument, NULL, 'D' },	/* hidden */
@@ -169,13 +179,16 @@ int main(int argc, char **argv)
 
 	opterr = 0;	/* our own message, with the "swctl: " prefix */
 	/* "+": stop at the first non-option, the object (like ip(8)). */
-	while ((c = getopt_long(argc, argv, "+jphV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpshV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			sw_opts.json = true;
 			break;
 		case 'p':
 			sw_opts.pretty = true;
+			break;
+		case 's':
+			sw_opts.all = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -20,6 +20,7 @@ struct sw_opts {
 	bool json;
 	bool pretty;
 	bool dump_request;	/* hidden: print the request instead of sending */
+	bool all;		/* -s: every counter, zero or not */
 };
 extern struct sw_opts sw_opts;
 
@@ -59,10 +60,16 @@ int sw_cmd_mape(struct sw_args *a);
 int sw_cmd_show(struct sw_args *a, const char *ctx);
 int sw_cmd_del(struct sw_args *a, const char *ctx);
 int sw_cmd_monitor(struct sw_args *a);
+int sw_cmd_stats(struct sw_args *a);
+/* map-e subcommands of napt.c */
+int sw_mape_set(struct sw_args *a);
+int sw_mape_forward(struct sw_args *a);
+int sw_mape_mappings(struct sw_args *a);
 
 void sw_usage_mape(FILE *f);
 void sw_usage_show(FILE *f);
 void sw_usage_del(FILE *f);
 void sw_usage_monitor(FILE *f);
+void sw_usage_stats(FILE *f);
 
 #endif

@@ -27,6 +27,11 @@ enum softwire_cmd {
 	SOFTWIRE_CMD_INST_DEL,		/* delete instance by IFNAME/IFINDEX */
 	SOFTWIRE_CMD_INST_GET,		/* do: one instance; dump: all in netns */
 	SOFTWIRE_CMD_INST_NOTIFY,	/* multicast: instance added/removed */
+	SOFTWIRE_CMD_INST_SET,		/* change NAPT params, MARK, MSS_CLAMP */
+	SOFTWIRE_CMD_FWD_ADD,		/* add the static forward SOFTWIRE_A_FORWARD */
+	SOFTWIRE_CMD_FWD_DEL,		/* remove it (PROTO and PORT) */
+	SOFTWIRE_CMD_MAP_GET,		/* dump: one SOFTWIRE_A_MAPPING per message */
+	SOFTWIRE_CMD_STATS_GET,		/* do: SOFTWIRE_A_STATS */
 	__SOFTWIRE_CMD_MAX,
 };
 #define SOFTWIRE_CMD_MAX (__SOFTWIRE_CMD_MAX - 1)
@@ -84,6 +89,20 @@ enum softwire_attr {
 	SOFTWIRE_A_BMR_INDEX,		/* u32: index of the BMR in RULES */
 	SOFTWIRE_A_PAD,
 	SOFTWIRE_A_EVENT,		/* u8: enum softwire_event (INST_NOTIFY) */
+	/* NAPT parameters: INST_NEW, INST_SET, INST_GET (defaults if absent) */
+	SOFTWIRE_A_FILTER,		/* u8: enum softwire_filter, default EIF */
+	SOFTWIRE_A_TIMEOUT_UDP,		/* u32 s, >= 120 (RFC 4787 REQ-5) */
+	SOFTWIRE_A_TIMEOUT_TCP_EST,	/* u32 s, >= 7440 (RFC 5382 REQ-5) */
+	SOFTWIRE_A_TIMEOUT_TCP_TRANS,	/* u32 s, >= 240 (RFC 5382 REQ-5) */
+	SOFTWIRE_A_TIMEOUT_ICMP,	/* u32 s, >= 60 (RFC 5508 REQ-1) */
+	SOFTWIRE_A_MAX_MAPPINGS,	/* u32: 1..3 * PORT_COUNT, 0 = the max */
+	SOFTWIRE_A_MAX_PER_HOST,	/* u32: per LAN address, 0 = unlimited */
+	SOFTWIRE_A_MARK,		/* u32: skb->mark of decapsulated packets */
+	SOFTWIRE_A_MSS_CLAMP,		/* u16: 0 (off) or 536..65495 */
+	SOFTWIRE_A_FORWARDS,		/* nested: SOFTWIRE_A_FORWARD... (INST_GET) */
+	SOFTWIRE_A_FORWARD,		/* nested: SOFTWIRE_FWD_A_* */
+	SOFTWIRE_A_MAPPING,		/* nested: SOFTWIRE_MAP_A_* (MAP_GET) */
+	SOFTWIRE_A_STATS,		/* nested: SOFTWIRE_STATS_A_* (STATS_GET) */
 	__SOFTWIRE_A_MAX,
 };
 #define SOFTWIRE_A_MAX (__SOFTWIRE_A_MAX - 1)
@@ -111,5 +130,71 @@ struct softwire_port_range {
 
 /* At most this many rules per instance (BMR + FMRs). */
 #define SOFTWIRE_MAX_RULES	64
+
+/*
+ * A static forward (port forwarding, RFC 7597 8.2's NAPT with a fixed
+ * mapping): external PORT of the CE's address, which must be in its port
+ * set, to TO_ADDR:TO_PORT on the LAN. Never expires.
+ */
+enum softwire_fwd_attr {
+	SOFTWIRE_FWD_A_UNSPEC,
+	SOFTWIRE_FWD_A_PROTO,		/* u8: IPPROTO_TCP or IPPROTO_UDP */
+	SOFTWIRE_FWD_A_PORT,		/* u16: external port */
+	SOFTWIRE_FWD_A_TO_ADDR,		/* be32: LAN host (FWD_ADD) */
+	SOFTWIRE_FWD_A_TO_PORT,		/* u16: LAN port, default PORT (FWD_ADD) */
+	__SOFTWIRE_FWD_A_MAX,
+};
+#define SOFTWIRE_FWD_A_MAX (__SOFTWIRE_FWD_A_MAX - 1)
+
+/* At most this many static forwards per instance. */
+#define SOFTWIRE_MAX_FORWARDS	256
+
+/* One NAPT mapping (MAP_GET dump). Ports are host order. */
+enum softwire_map_attr {
+	SOFTWIRE_MAP_A_UNSPEC,
+	SOFTWIRE_MAP_A_PROTO,		/* u8: IPPROTO_TCP, _UDP or _ICMP */
+	SOFTWIRE_MAP_A_INT_ADDR,	/* be32: LAN host */
+	SOFTWIRE_MAP_A_INT_PORT,	/* u16 (ICMP: echo identifier) */
+	SOFTWIRE_MAP_A_EXT_ADDR,	/* be32: the CE's IPv4 address */
+	SOFTWIRE_MAP_A_EXT_PORT,	/* u16 */
+	SOFTWIRE_MAP_A_REMOTE_ADDR,	/* be32: last remote; absent if none */
+	SOFTWIRE_MAP_A_REMOTE_PORT,	/* u16 */
+	SOFTWIRE_MAP_A_AGE,		/* u32: seconds since last use */
+	SOFTWIRE_MAP_A_STATE,		/* string: TCP state; absent otherwise */
+	SOFTWIRE_MAP_A_FLAGS,		/* u32: SOFTWIRE_MAP_F_* */
+	__SOFTWIRE_MAP_A_MAX,
+};
+#define SOFTWIRE_MAP_A_MAX (__SOFTWIRE_MAP_A_MAX - 1)
+
+/* SOFTWIRE_MAP_A_FLAGS */
+#define SOFTWIRE_MAP_F_STATIC	(1U << 0)	/* a static forward */
+
+/* Counters of an instance (STATS_GET). */
+enum softwire_stats_attr {
+	SOFTWIRE_STATS_A_UNSPEC,
+	SOFTWIRE_STATS_A_PAD,
+	SOFTWIRE_STATS_A_TX_PACKETS,	/* u64: the device's counters */
+	SOFTWIRE_STATS_A_TX_BYTES,	/* u64 */
+	SOFTWIRE_STATS_A_RX_PACKETS,	/* u64 */
+	SOFTWIRE_STATS_A_RX_BYTES,	/* u64 */
+	SOFTWIRE_STATS_A_MAPPINGS,	/* u32: current NAPT mappings */
+	SOFTWIRE_STATS_A_DROPS,		/* nested: SOFTWIRE_STATS_A_DROP... */
+	SOFTWIRE_STATS_A_DROP,		/* nested: SOFTWIRE_DROP_A_* */
+	__SOFTWIRE_STATS_A_MAX,
+};
+#define SOFTWIRE_STATS_A_MAX (__SOFTWIRE_STATS_A_MAX - 1)
+
+/*
+ * One drop reason: every reason the module has is reported, by name, so
+ * tools need no list of their own.
+ */
+enum softwire_drop_attr {
+	SOFTWIRE_DROP_A_UNSPEC,
+	SOFTWIRE_DROP_A_PAD,
+	SOFTWIRE_DROP_A_NAME,		/* string, e.g. "no-mapping" */
+	SOFTWIRE_DROP_A_COUNT,		/* u64 */
+	__SOFTWIRE_DROP_A_MAX,
+};
+#define SOFTWIRE_DROP_A_MAX (__SOFTWIRE_DROP_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_SOFTWIRE_H */
