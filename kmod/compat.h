@@ -136,7 +136,7 @@ sw_compat_dump_info(struct netlink_callback *cb, struct genl_info *tmp)
  * skb_gso_segment() and skb_gso_validate_network_len() left
  * <linux/netdevice.h> and <linux/skbuff.h> for <net/gso.h>.
  */
-#if __has_include(<net/gso.h>)
+#ifdef SW_HAVE_NET_GSO_H
 #include <net/gso.h>
 #endif
 

@@ -67,6 +67,8 @@ bool sw_icmp_csum_ok(struct sk_buff *skb, unsigned int thoff);
 void sw_icmp_csum_set(struct sk_buff *skb, unsigned int thoff);
 
 /* xmit.c */
+const struct sw_map_rule *sw_fmr_find(const struct sw_config *cfg,
+				      __be32 addr);
 void sw_outer_dst(const struct sw_config *cfg, __be32 daddr, __be16 port,
 		  struct in6_addr *dst6);
 struct dst_entry *sw_encap_route(struct sw_dev *sw, const struct sw_config *cfg,

@@ -25,8 +25,13 @@
 
 static struct rtnl_link_ops sw_link_ops __read_mostly;
 
+/*
+ * Without fraglist GSO: its segments keep headers of their own, which a
+ * rewrite of the head's would not reach; the core segments those first.
+ */
 #define SW_DEV_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
-			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM)
+			 NETIF_F_HW_CSUM | \
+			 (NETIF_F_GSO_SOFTWARE & ~NETIF_F_GSO_FRAGLIST))
 
 /* RTNL held; sw->cfg is published before register_netdevice(). */
 static int sw_dev_ndo_init(struct net_device *dev)

@@ -74,23 +74,15 @@ static int rcv_check_source(const struct sw_config *cfg, struct sk_buff *skb,
 			    const struct sw_flow *f,
 			    const struct in6_addr *saddr6)
 {
-	const struct sw_map_rule *best = NULL;
-	u32 v4 = ntohl(f->saddr), i;
+	const struct sw_map_rule *fmr;
 	struct in6_addr want;
 	__be16 port;
 	int r;
 
 	if (ipv6_addr_equal(saddr6, &cfg->br))
 		return SW_OK;
-	for (i = 0; i < cfg->nr_rules; i++) {
-		const struct sw_map_rule *rule = &cfg->rules[i];
-
-		if (!(rule->flags & SW_RULE_FMR) || !sw_rule_match_v4(rule, v4))
-			continue;
-		if (!best || rule->ipv4_prefix_len > best->ipv4_prefix_len)
-			best = rule;
-	}
-	if (!best)
+	fmr = sw_fmr_find(cfg, f->saddr);
+	if (!fmr)
 		return SW_DROP_SPOOFED_SOURCE;
 	if (f->icmp_err) {
 		r = sw_icmp_in_port(skb, f, true, &port);
@@ -99,7 +91,8 @@ static int rcv_check_source(const struct sw_config *cfg, struct sk_buff *skb,
 	} else {
 		port = f->proto == SW_NP_ICMP ? f->dport : f->sport;
 	}
-	if (sw_map_ipv6_for(best, v4, ntohs(port), sw_iid(cfg), want.s6_addr) ||
+	if (sw_map_ipv6_for(fmr, ntohl(f->saddr), ntohs(port), sw_iid(cfg),
+			    want.s6_addr) ||
 	    !ipv6_addr_equal(&want, saddr6))
 		return SW_DROP_SPOOFED_SOURCE;
 	return SW_OK;
@@ -130,6 +123,23 @@ static int rcv_napt(struct sw_dev *sw, const struct sw_config *cfg,
 	return SW_OK;
 }
 
+/*
+ * RFC 7597 8.3.2: an inner fragment is reassembled before translation;
+ * the full RFC 7597 8.1 check then runs on the datagram (with the outer
+ * source of its last fragment). Before, without ports, only as much of it
+ * as the address allows: from anyone but the BR, an FMR must cover the
+ * inner source, so a source that cannot be a mesh peer at all does not
+ * get to add fragments to a datagram.
+ */
+static int rcv_fragment(struct sw_dev *sw, const struct sw_config *cfg,
+			struct sk_buff *skb, const struct ipv6hdr *outer)
+{
+	if (!ipv6_addr_equal(&outer->saddr, &cfg->br) &&
+	    !sw_fmr_find(cfg, ip_hdr(skb)->saddr))
+		return SW_DROP_SPOOFED_SOURCE;
+	return sw_frag_gather(sw, skb, false);
+}
+
 /* The inner IPv4 packet, outer header already removed. */
 static int rcv_inner(struct sw_dev *sw, const struct sw_config *cfg,
 		     struct sk_buff *skb, const struct ipv6hdr *outer)
@@ -140,16 +150,16 @@ static int rcv_inner(struct sw_dev *sw, const struct sw_config *cfg,
 	r = sw_ipv4_pull(skb);
 	if (r != SW_OK)
 		return r;
+	if (ip_hdr(skb)->daddr != sw_ce_ipv4(cfg))
+		return SW_DROP_NOT_OUR_ADDRESS;
 	if (ip_is_fragment(ip_hdr(skb))) {
-		r = sw_frag_gather(sw, skb, false);
+		r = rcv_fragment(sw, cfg, skb, outer);
 		if (r != SW_OK)
 			return r;
 	}
 	r = sw_flow_parse(skb, &f, false);
 	if (r != SW_OK)
 		return r;
-	if (f.daddr != sw_ce_ipv4(cfg))
-		return SW_DROP_NOT_OUR_ADDRESS;
 	r = rcv_check_source(cfg, skb, &f, &outer->saddr);
 	if (r != SW_OK)
 		return r;

@@ -11,9 +11,10 @@
  * 5.2, 7.2). A packet to one of our own external ports turns around inside
  * the CE (hairpinning, RFC 4787 REQ-9).
  *
- * Order of the steps: the outer destination and its route come first, so
- * that a DF packet too big for the path is reported to the LAN host with
- * the addresses it sent (RFC 1191) before anything is translated.
+ * Order of the steps: the mapping first (for an echo request its
+ * identifier picks the mesh peer), then the outer destination and its
+ * route, so that a DF packet too big for the path is reported to the LAN
+ * host with the addresses it sent (RFC 1191), and only then the rewrite.
  */
 #include <linux/icmp.h>
 #include <net/icmp.h>
@@ -26,15 +27,13 @@
 
 /*
  * RFC 7597 5.2, 7.2: the Forwarding Mapping Rule with the longest IPv4
- * prefix containing @daddr sends straight to the CE that owns
- * @daddr:@port; without one, everything goes to the BR (RFC 7597 5.4).
- * At most SOFTWIRE_MAX_RULES iterations.
+ * prefix containing @addr, or NULL. At most SOFTWIRE_MAX_RULES iterations.
  */
-void sw_outer_dst(const struct sw_config *cfg, __be32 daddr, __be16 port,
-		  struct in6_addr *dst6)
+const struct sw_map_rule *sw_fmr_find(const struct sw_config *cfg,
+				      __be32 addr)
 {
 	const struct sw_map_rule *best = NULL;
-	u32 v4 = ntohl(daddr), i;
+	u32 v4 = ntohl(addr), i;
 
 	for (i = 0; i < cfg->nr_rules; i++) {
 		const struct sw_map_rule *r = &cfg->rules[i];
@@ -44,8 +43,20 @@ void sw_outer_dst(const struct sw_config *cfg, __be32 daddr, __be16 port,
 		if (!best || r->ipv4_prefix_len > best->ipv4_prefix_len)
 			best = r;
 	}
-	if (best && !sw_map_ipv6_for(best, v4, ntohs(port), sw_iid(cfg),
-				     dst6->s6_addr))
+	return best;
+}
+
+/*
+ * RFC 7597 5.2, 7.2: with an FMR covering @daddr, straight to the CE that
+ * owns @daddr:@port (mesh); without one, to the BR (RFC 7597 5.4).
+ */
+void sw_outer_dst(const struct sw_config *cfg, __be32 daddr, __be16 port,
+		  struct in6_addr *dst6)
+{
+	const struct sw_map_rule *fmr = sw_fmr_find(cfg, daddr);
+
+	if (fmr && !sw_map_ipv6_for(fmr, ntohl(daddr), ntohs(port),
+				    sw_iid(cfg), dst6->s6_addr))
 		return;
 	*dst6 = cfg->br;
 }

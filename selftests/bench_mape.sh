@@ -12,16 +12,19 @@
 #  -> 203.0.113.10:5000       (numgen inc mod 63 map { i : 192.0.2.18 . range_i }, one
 #                             range per flow, the closest "today's Linux" gets to a port set)
 #                         (c) softwire mape0 (RFC 7597 rule, PSID 0x34, 252 ports)
-#                         w0 2001:db8:ff00:1::2/64 -> sink (static neighbour, no BR: the sink
+#                         s0 2001:db8:ff00:1::2/64 -> sink (static neighbour, no BR: the sink
 #                         drops everything so that only the DUT's cost is measured)
 #
 #  pps = packets received on the sink's veth during SOFTWIRE_BENCH_SECONDS (default 10).
 #  New mappings/s: softwire with a sharing-ratio-1 rule (ea-len 8: the whole
-#  address, ports 1024-65535) and pktgen over src ports 1024-65535, mappings
-#  dumped after SOFTWIRE_BENCH_SECONDS. Bytes per mapping: the growth of the kernel's
-#  unreclaimable slab (SUnreclaim in /proc/meminfo) divided by the number of
-#  mappings (includes per-mapping allocations only; the per-instance port index
-#  is allocated at creation, before the first sample).
+#  address, ports 1024-65535); pktgen sends 64512 packets walking the source
+#  ports in order, so each needs a new mapping until the set is full; the rate is
+#  the growth of swctl's "mappings" counter between samples taken while it grows.
+#  Bytes per mapping: the growth of the kernel's unreclaimable slab (SUnreclaim in
+#  /proc/meminfo, after dropping caches) while those mappings were made, over their
+#  number: the mapping objects and per-host counters. The per-instance arrays
+#  (port-indexed slots, hash buckets) are allocated at creation and reported
+#  separately per port of the set (SUnreclaim + VmallocUsed growth at creation).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -131,23 +134,66 @@ ratio() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { p
 echo "ratio softwire/plain: $(ratio $pps_c $pps_a)   softwire/snat: $(ratio $pps_c $pps_b)   snat/plain: $(ratio $pps_b $pps_a)"
 
 # New mappings per second and bytes per mapping (sharing ratio 1: 64512 ports).
+# pktgen walks the source ports 1024..65535 in order, so until the set is full
+# every packet needs a new mapping. The rate is the growth of the "mappings"
+# counter (swctl stats) between samples taken while it is still growing.
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+kmem() { echo $(($(meminfo SUnreclaim) + $(meminfo VmallocUsed))); }	# KiB
+stat_mappings() { json_get "$(mape_stats "$DUT")" "j['mappings']"; }
 if [ "$pps_c" -gt 0 ]; then
 	topo
+	sync; echo 2 >/proc/sys/vm/drop_caches
+	k0=$(kmem)
 	nsw "$DUT" map-e add mape0 end-user-prefix 2001:db8:12:3400::/56 br $BR6 \
-		rule ipv6-prefix 2001:db8:12::/48 ipv4-prefix 192.0.2.0/24 ea-len 8 \
-		max-mappings 70000 max-per-host 70000 ||
-		nsw "$DUT" map-e add mape0 end-user-prefix 2001:db8:12:3400::/56 br $BR6 \
-			rule ipv6-prefix 2001:db8:12::/48 ipv4-prefix 192.0.2.0/24 ea-len 8
+		rule ipv6-prefix 2001:db8:12::/48 ipv4-prefix 192.0.2.0/24 ea-len 8
 	nx "$DUT" sysctl -qw net.ipv6.conf.mape0.disable_ipv6=1
 	ip -n "$DUT" link set mape0 up
 	ip -n "$DUT" route add default dev mape0
+	k1=$(kmem)
+	s1=$(meminfo SUnreclaim)
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device eth0"
+	for c in "count 64512" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
+		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
+		"udp_src_min 1024" "udp_src_max 65535" "udp_dst_min 5000" "udp_dst_max 5000"; do
+		pg eth0 "$c"
+	done
+	echo start | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null &
+	p=$!
+	# samples "ms count", every 0.5 s, until the count stops growing or fills the set
+	samples=()
+	for _ in $(seq 1 $((SECS * 4))); do
+		samples+=("$(($(date +%s%N) / 1000000)) $(stat_mappings)")
+		n=${samples[-1]#* }
+		[ "$n" -ge 64512 ] && break
+		if [ ${#samples[@]} -ge 3 ] && [ "$n" = "${samples[-2]#* }" ] && ! kill -0 $p 2>/dev/null; then
+			break
+		fi
+		sleep 0.5
+	done
+	echo stop | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null
+	wait $p
+	n=$(stat_mappings)
+	# rate between the first sample that saw mappings and the end of the growth
+	rate=$(printf '%s\n' "${samples[@]}" | awk '
+		{ t[NR] = $1; c[NR] = $2 }
+		END {
+			a = 0; for (i = 1; i <= NR; i++) if (c[i] > 0) { a = i; break }
+			# b: the first sample at the final count; before it if the set is full
+			b = 0; for (i = 1; i <= NR; i++) if (c[i] == c[NR]) { b = i; break }
+			if (c[NR] >= 64512) b--
+			if (a == 0 || b <= a || t[b] == t[a]) { print "n/a"; exit }
+			printf "%d", (c[b] - c[a]) * 1000 / (t[b] - t[a])
+		}')
+	echo "new mappings: $rate per second ($n mappings; drops: $(mape_drops_nonzero "$DUT"))"
 	sync; echo 2 >/proc/sys/vm/drop_caches
-	s0=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
-	read -r _ _ <<<"$(blast 1024 65535)"
-	n=$(mape_n_mappings "$DUT")
-	s1=$(awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo)
-	echo "new mappings: $n in ${SECS}s = $((n / SECS)) per second (drops: $(mape_drops_nonzero "$DUT"))"
-	[ "$n" -gt 0 ] && echo "memory: SUnreclaim +$((s1 - s0)) KiB = $(((s1 - s0) * 1024 / n)) bytes per mapping"
-	grep -E '^(sw_|softwire)' /proc/slabinfo 2>/dev/null | awk '{ print "slab " $1 ": " $2 " objects of " $4 " bytes" }'
+	s2=$(meminfo SUnreclaim)
+	if [ "$n" -gt 0 ]; then
+		echo "memory: $(((s2 - s1) * 1024 / n)) bytes per mapping (growth of SUnreclaim while $n mappings were made, over $n)"
+		echo "memory: $(((k1 - k0) * 1024 / 64512)) bytes per port of the set, allocated with the instance (growth of SUnreclaim + VmallocUsed at creation, over 64512 ports)"
+	fi
+	sl=/sys/kernel/slab/softwire_mapping
+	[ -r $sl/object_size ] &&
+		echo "memory: slab softwire_mapping: object_size $(cat $sl/object_size), slab_size $(cat $sl/slab_size) bytes"
 fi
 exit 0

@@ -212,6 +212,19 @@ port_range() {
 	echo "$lo-$((lo + (1 << m) - 1))"
 }
 
+# port_set_all: every port of the current variant's set, ascending, one per line.
+port_set_all() {
+	local m=$((16 - PSID_OFFSET - PSID_LEN)) i j
+	for ((i = 1; i < (1 << PSID_OFFSET); i++)); do
+		for ((j = 0; j < (1 << m); j++)); do
+			echo $(((i << (16 - PSID_OFFSET)) | (PSID << m) | j))
+		done
+	done
+}
+
+# port_range_of PORT: the index I (>= 1) of the range PORT belongs to.
+port_range_of() { echo $(($1 >> (16 - PSID_OFFSET))); }
+
 # First port of the I-th range.
 port_nth_range_lo() { local r; r=$(port_range "$1"); echo "${r%-*}"; }
 
@@ -313,10 +326,23 @@ cap_text() { tcpdump -nn -r "$TMPD/$1.pcap" 2>/dev/null; }
 # wait until NS listens on TCP PORT
 tcp_listening() { nx "$1" ss -Hltn "sport = :$2" | grep -q .; }
 
+# ---------------------------------------------------------------- short timers
+# The module's test knob: NAPT timeouts from 1 s instead of the RFC minimums.
+SHORT_TIMEOUTS=/sys/module/softwire/parameters/allow_short_timeouts
+_short_saved=""
+
+# short_timeouts 0|1: set the knob; mape_cleanup puts the original value back.
+short_timeouts() {
+	[ -w "$SHORT_TIMEOUTS" ] || return 1
+	[ -n "$_short_saved" ] || _short_saved=$(cat "$SHORT_TIMEOUTS")
+	echo "$1" >"$SHORT_TIMEOUTS"
+}
+
 mape_cleanup() {
 	local p
 	for p in "${_mape_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${_mape_pids[@]}"; do wait "$p" 2>/dev/null; done
+	[ -z "$_short_saved" ] || echo "$_short_saved" >"$SHORT_TIMEOUTS"
 	rm -rf "$_mape_tmp"
 }
 
@@ -342,6 +368,10 @@ mape_drops_nonzero() {
 
 # pcap_count NAME FILTER: packets of $TMPD/NAME.pcap matching the BPF filter (exact bytes).
 pcap_count() { tcpdump -nn -r "$TMPD/$1.pcap" "$2" 2>/dev/null | grep -c .; }
+
+# pcap_has NAME FILTER [N]: at least N (default 1) packets of the capture so far
+# match (tcpdump writes each packet as it comes: -U). For wait_for.
+pcap_has() { [ "$(pcap_count "$1" "$2")" -ge "${3:-1}" ]; }
 
 # pcap_lines NAME FILTER: those packets, one line each.
 pcap_lines() { tcpdump -nn -r "$TMPD/$1.pcap" "$2" 2>/dev/null; }

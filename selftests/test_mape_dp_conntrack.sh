@@ -13,8 +13,9 @@
 #     flow with its LAN tuple.
 #  2. .30:7000 (never contacted) -> the external port: ct state new, accepted by
 #     the mark rule (its counter +1) and delivered.
-#  3. Rule changed to mark 43: the same unsolicited datagram hits the drop counter
-#     and never reaches the LAN socket.
+#  3. Rule changed to mark 43: an unsolicited datagram hits the drop counter and
+#     never reaches the LAN socket (whose next datagram is one sent after the
+#     rule is back to 42).
 #  4. A 2 MB TCP transfer and ping through the CE with conntrack loaded.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
@@ -36,15 +37,15 @@ fw() {	# fw MARK: (re)load the CE's firewall accepting that mark
 	table inet swfw
 	delete table inet swfw
 	table inet swfw {
-		chain fwd {
+		counter marked { }
+		counter dropped { }
+		chain forward_filter {
 			type filter hook forward priority filter; policy drop;
 			ct state established,related accept
 			iifname "l0" accept
-			meta mark $1 counter name marked accept
-			counter name dropped drop
+			meta mark $1 counter name "marked" accept
+			counter name "dropped" drop
 		}
-		counter marked { }
-		counter dropped { }
 	}
 	EOF
 }
@@ -69,17 +70,27 @@ check_eq "the echo (established) and the EIF datagram (marked) reach the LAN soc
 	"from $INET_A:5000 echo:open
 from $INET_C:7000 eif" "$(bg_out lan)"
 check_eq "the EIF datagram was accepted by the mark rule" $((m0 + 1)) "$(nft_counter marked)"
+ct=$(nx "$CE" conntrack -L -p udp --orig-src $LAN_A --orig-port-src 40000 --orig-dst $INET_A 2>/dev/null)
+log "conntrack: $ct"
+check_match "the echo was tracked as the reply of the LAN tuple" \
+	"src=$INET_A dst=$LAN_A sport=5000 dport=40000" "$ct"
+check_eq "so the entry is not unreplied" 0 "$(grep -c UNREPLIED <<<"$ct")"
+ct=$(nx "$CE" conntrack -L -p udp --orig-src $INET_C 2>/dev/null)
+check_match "the EIF datagram is tracked as a new inbound flow to the LAN host" \
+	"src=$INET_C dst=$LAN_A sport=7000 dport=40000" "$ct"
 
 # ---- 3
 check_ok "firewall now accepts mark 43 only" fw 43
 d0=$(nft_counter dropped)
-udp_bg lan2 "$LAN" --bind $LAN_A:40000 --expect 1 --timeout 8
+udp_bg lan2 "$LAN" --bind $LAN_A:40000 --expect 1 --timeout 60
 udp_run "$INET" --bind $INET_B:7001 --send "$ext:unmarked" >/dev/null
 wait_for 10 test "$(nft_counter dropped)" -gt "$d0"
 check_eq "without the matching mark it is dropped by the firewall" $((d0 + 1)) "$(nft_counter dropped)"
-bg_wait lan2 20
-check_eq "and never reaches the LAN socket" "" "$(bg_out lan2)"
 check_ok "firewall back to mark $MARK" fw $MARK
+udp_run "$INET" --bind $INET_B:7002 --send "$ext:marked-again" >/dev/null
+bg_wait lan2 30
+check_eq "the LAN socket's next datagram is the one sent after the fix, not the dropped one" \
+	"from $INET_B:7002 marked-again" "$(bg_out lan2)"
 
 # ---- 4
 head -c 2097152 /dev/urandom >"$TMPD/blob"

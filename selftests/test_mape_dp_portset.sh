@@ -1,16 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Port choice inside the port set, exhaustion and the mapping limits, with the
-# v6plus-shaped rule (PSID offset 4: 15 ranges of 16 ports = 240 ports).
+# v6plus-shaped rule (PSID offset 4: 15 ranges of 16 ports = 240 ports) and the
+# RFC 7597 example rule (offset 6: 63 ranges of 4 ports = 252 ports).
 #
 #  lan 198.51.100.2, .3 -- ce (mape0, 192.0.2.18, PSID 0x34) -- core -- br (ip6tnl) -- inet 203.0.113.10:5000
 #
-#  1. 40 UDP flows (more than one 16-port range): 40 distinct external ports,
-#     all in the set, spread over >= 3 ranges; the mappings JSON agrees.
-#  2. 200 more flows fill the 240 ports; flow 241 is dropped ("port-exhausted"
-#     +1) and the existing mappings are untouched.
-#  3. New instance, max-mappings 8 max-per-host 5: host .2's 6th flow is dropped
-#     ("limit-host"), host .3 still gets 3 mappings, then "limit-instance".
+#  Per rule (N = 240 or 252 ports):
+#  0. show: "ports" N and the default max_mappings 3 x N (TCP, UDP, ICMP each
+#     have the whole set).
+#  1. A LAN source port that is in the set and free is kept (port preservation,
+#     RFC 4787 4.2.1); then 40 UDP flows (more than one range holds): 40
+#     distinct external ports, all in the set, spread over >= 3 ranges; the
+#     mappings JSON agrees.
+#  2. N - 41 more flows: N UDP mappings whose external ports are exactly the
+#     port set (every port of every range); flow N+1 is dropped
+#     ("port-exhausted" +1) and the mappings are untouched; ICMP and TCP still
+#     get mappings (their own spaces).
+#  3. (v6plus) New instance, max-mappings 8 max-per-host 5: host .2's 6th flow
+#     is dropped ("limit-host"), host .3 still gets 3 mappings, then
+#     "limit-instance".
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -19,52 +28,83 @@ trap cleanup EXIT
 mape_begin
 baseline && skip "port set allocation is softwire's"
 mape_topo
-mape_ce_add v6plus || { _failed "create the CE"; ksft_exit; }
 
 flows() {	# flows SRC LO-HI
 	nx "$LAN" $PY "$MAPE_HELPERS/flows.py" --src "$1" --ports "$2" --dst $INET_A:5000
 }
 
-# udp_ext_ports: the external ports of the UDP mappings, one per line, sorted.
+# udp_ext_ports: the external ports of the UDP mappings, one per line, ascending.
 udp_ext_ports() {
 	json_get "$(mape_mappings)" \
-		"'\n'.join(sorted(m['external'].split(':')[1] for m in j if m['proto'] == 'udp'))"
+		"'\n'.join(str(p) for p in sorted(int(m['external'].split(':')[1]) for m in j if m['proto'] == 'udp'))"
 }
 n_udp() { json_get "$(mape_mappings)" "len([m for m in j if m['proto'] == 'udp'])"; }
 n_udp_is() { [ "$(n_udp)" = "$1" ]; }
+snapshot() { json_get "$(mape_mappings)" "sorted([m['proto'], m['internal'], m['external']] for m in j)"; }
 
-# ---- 1. 40 flows
-udp_bg srv "$INET" --bind $INET_A:5000 --expect 40 --timeout 60
-flows $LAN_A 41000-41039
-bg_wait srv 60
-seen=$(bg_out srv | sed -n "s/^from $CE_V4:\([0-9]*\) f[0-9]*\$/\1/p" | sort -n)
-check_eq "inet receives 40 datagrams from 192.0.2.18" 40 "$(grep -c . <<<"$seen")"
-check_eq "40 distinct external ports" 40 "$(sort -u <<<"$seen" | grep -c .)"
-bad=""
-for p in $seen; do port_in_set "$p" || bad="$bad $p"; done
-check_eq "every external port is in the set" "" "$bad"
-ranges=$(for p in $seen; do echo $((p >> 12)); done | sort -u | grep -c .)
-check_cond "the ports span $ranges >= 3 ranges of 16" test "$ranges" -ge 3
-check_eq "mappings JSON lists the same 40 ports" "$seen" "$(udp_ext_ports | sort -n)"
-first=$(mape_ext udp $LAN_A:41000)
+bg tcpsrv nx "$INET" socat -u TCP4-LISTEN:5001,reuseaddr,fork OPEN:/dev/null
+wait_for 20 tcp_listening "$INET" 5001
 
-# ---- 2. exhaustion of the 240 ports
-flows $LAN_A 41040-41239
-wait_for 30 n_udp_is 240
-check_eq "240 UDP mappings fill the set" 240 "$(n_udp)"
-check_eq "240 distinct external ports" 240 "$(udp_ext_ports | sort -u | grep -c .)"
-e0=$(mape_drop port-exhausted)
-flows $LAN_A 41240-41240
-wait_for 10 test "$(mape_drop port-exhausted)" -gt "$e0"
-check_eq "flow 241 dropped as port-exhausted" $((e0 + 1)) "$(mape_drop port-exhausted)"
-check_eq "still 240 UDP mappings" 240 "$(n_udp)"
-check_eq "flow 241 has no mapping" "" "$(mape_ext udp $LAN_A:41240)"
-check_eq "the first mapping is untouched" "$first" "$(mape_ext udp $LAN_A:41000)"
-check_ok "ping still gets an ICMP mapping (own identifier space)" \
-	nx "$LAN" ping -n -c 1 -W 5 $INET_A
+portset_case() {
+	local v=$1 tport=$2 n nr keep seen bad ranges snap e0 tp
+	log "--- variant $v"
+	mape_ce_add "$v" || { _failed "$v: create the CE"; return; }
+	n=$(port_set_all | grep -c .)
+	nr=$(((1 << PSID_OFFSET) - 1))
+	check_eq "$v: show: $n ports, max_mappings 3 x $n" "[$n,$((3 * n))]" \
+		"$(json_get "$(nsw "$CE" -j show mape0)" "[j[0]['ports'], j[0]['max_mappings']]")"
+
+	# ---- 0. port preservation
+	keep=$(($(port_nth_range_lo 9) + 1))
+	udp_bg keep "$INET" --bind $INET_A:5000 --expect 1 --timeout 30
+	flows $LAN_B "$keep-$keep"
+	bg_wait keep 30
+	check_eq "$v: LAN source port $keep (in the set, free) is kept" "from $CE_V4:$keep f$keep" "$(bg_out keep)"
+
+	# ---- 1. 40 flows
+	udp_bg srv "$INET" --bind $INET_A:5000 --expect 40 --timeout 60
+	flows $LAN_A 41000-41039
+	bg_wait srv 60
+	seen=$(bg_out srv | sed -n "s/^from $CE_V4:\([0-9]*\) f[0-9]*\$/\1/p" | sort -n)
+	check_eq "$v: inet receives 40 datagrams from 192.0.2.18" 40 "$(grep -c . <<<"$seen")"
+	check_eq "$v: 40 distinct external ports" 40 "$(sort -u <<<"$seen" | grep -c .)"
+	bad=""
+	for p in $seen; do port_in_set "$p" || bad="$bad $p"; done
+	check_eq "$v: every external port is in the set" "" "$bad"
+	ranges=$(for p in $seen; do port_range_of "$p"; done | sort -u | grep -c .)
+	check_cond "$v: the 40 ports span $ranges >= 3 of the $nr ranges" test "$ranges" -ge 3
+	check_eq "$v: mappings JSON lists the same 41 ports" \
+		"$(sort -n <<<"$seen
+$keep")" "$(udp_ext_ports)"
+
+	# ---- 2. exhaustion
+	flows $LAN_A 41040-$((41040 + n - 42))
+	wait_for 30 n_udp_is "$n"
+	check_eq "$v: $n UDP mappings" "$n" "$(n_udp)"
+	check_eq "$v: their external ports are exactly the port set (all $nr ranges)" \
+		"$(port_set_all)" "$(udp_ext_ports)"
+	snap=$(snapshot)
+	e0=$(mape_drop port-exhausted)
+	flows $LAN_A 42999-42999
+	wait_for 10 test "$(mape_drop port-exhausted)" -gt "$e0"
+	check_eq "$v: flow $((n + 1)) dropped as port-exhausted" $((e0 + 1)) "$(mape_drop port-exhausted)"
+	check_eq "$v: it has no mapping" "" "$(mape_ext udp $LAN_A:42999)"
+	check_eq "$v: the $n mappings are untouched" "$snap" "$(snapshot)"
+	check_ok "$v: ping still gets an ICMP mapping (own identifier space)" \
+		nx "$LAN" ping -n -c 1 -W 5 $INET_A
+	check_ok "$v: TCP still gets a mapping (own port space)" \
+		nx "$LAN" timeout 30 socat -u OPEN:/dev/null TCP4:$INET_A:5001,bind=$LAN_A:$tport
+	tp=$(mape_ext tcp $LAN_A:$tport)
+	check_cond "$v: TCP mapping of $LAN_A:$tport ($tp) in the set" port_in_set "${tp#*:}"
+	check_eq "$v: only the exhaustion was dropped" "port-exhausted=$((e0 + 1))" "$(mape_drops_nonzero)"
+	mape_ce_del
+}
+
+portset_case v6plus 43000
+portset_case rfc 43001
 
 # ---- 3. max-mappings / max-per-host
-mape_ce_del
+log "--- limits"
 mape_ce_add v6plus max-mappings 8 max-per-host 5 || { _failed "create the CE with limits"; ksft_exit; }
 h0=$(mape_drop limit-host) i0=$(mape_drop limit-instance)
 flows $LAN_A 42000-42005

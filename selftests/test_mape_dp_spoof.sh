@@ -14,7 +14,10 @@
 #   from the BR, inner dst port 1236 (ce2's, not ours)       -> "port-not-ours"
 #   from the BR, inner dst 192.0.2.19                        -> "not-our-address"
 #   from ce2's MAP address, inner src 192.0.2.18:1240 (PSID 0x36, not ce2's) -> "spoofed-source"
+#   from ce2's MAP address, inner src 203.0.113.10 (no FMR: only the BR may) -> "spoofed-source"
+#   from PSID 0x36's MAP address, inner src 192.0.2.18:1236 (ce2's port)     -> "spoofed-source"
 #   from ce2's MAP address, inner src 192.0.2.18:1236 (ce2's) -> delivered to the LAN socket
+#  The good one is injected last: the LAN socket's first datagram must be it.
 #  FMR mesh: lan -> 192.0.2.18:1236 leaves ce towards ce2's MAP address (not the
 #  BR, never delivered locally) and reaches lan2 through ce2's forward.
 source "$(dirname "$0")/lib.sh"
@@ -39,18 +42,23 @@ ext=$(bg_out srv) ext=${ext#from } ext=${ext%% *}
 P=${ext#*:}
 check_match "LAN socket mapped" "^$CE_V4:[0-9]+$" "$ext"
 
+# The MAP address PSID 0x36 would have (RFC 7597 5.2 IID: 0, v4, PSID).
+MAP6_PSID36=2001:db8:12:3600:0:c000:212:36
 sp0=$(mape_drop spoofed-source) pn0=$(mape_drop port-not-ours) na0=$(mape_drop not-our-address)
 nx "$CORE" $PY "$MAPE_HELPERS/inject.py" \
 	"2001:db8:ff00:1::1,$MAP6,$INET_A,$CE_V4,5000,$P,spoof-core" \
 	"$BR6,$MAP6,$INET_A,$CE_V4,5000,1236,not-ours" \
 	"$BR6,$MAP6,$INET_A,192.0.2.19,5000,$P,not-our-addr" \
-	"$MAP6_CE2,$MAP6,$CE_V4,1240,$CE_V4,$P,spoof-ce2" \
-	"$MAP6_CE2,$MAP6,$CE_V4,1236,$CE_V4,$P,from-ce2"
+	"$MAP6_CE2,$MAP6,$CE_V4,$CE_V4,1240,$P,spoof-ce2-port" \
+	"$MAP6_CE2,$MAP6,$INET_A,$CE_V4,5000,$P,spoof-ce2-inet" \
+	"$MAP6_PSID36,$MAP6,$CE_V4,$CE_V4,1236,$P,spoof-psid36" \
+	"$MAP6_CE2,$MAP6,$CE_V4,$CE_V4,1236,$P,from-ce2"
 bg_wait lan 60
+wait_for 10 test "$(mape_drop spoofed-source)" -ge $((sp0 + 4))
 check_eq "only the datagram from ce2's own port reaches the LAN socket" \
 	"from $CE_V4:1236 from-ce2" "$(bg_out lan)"
-check_eq "non-BR source counted as spoofed-source, ce2 with a foreign port too" \
-	$((sp0 + 2)) "$(mape_drop spoofed-source)"
+check_eq "spoofed-source: non-BR source, ce2 with a foreign port or a non-FMR source, another CE with ce2's port" \
+	$((sp0 + 4)) "$(mape_drop spoofed-source)"
 check_eq "port outside the set counted as port-not-ours" $((pn0 + 1)) "$(mape_drop port-not-ours)"
 check_eq "other IPv4 address counted as not-our-address" $((na0 + 1)) "$(mape_drop not-our-address)"
 
