@@ -15,6 +15,8 @@
 #  4. ping with TTL 2: the time exceeded quotes the echo request, whose
 #     identifier is translated back, so ping matches it.
 #  5. TCP SYN with TTL 2: the time exceeded quotes the LAN host's own SYN.
+#  6. No route to the BR in the core: its ICMPv6 destination unreachable about
+#     our packet becomes an ICMPv4 host unreachable to the LAN socket (RFC 2473 8).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -82,6 +84,13 @@ out=$(tcpdump -nn -v -r "$TMPD/lan4.pcap" "$TE and icmp[8+9] = 6" 2>/dev/null)
 check_match "5: time exceeded for a TCP SYN quotes the LAN host's own SYN" \
 	"$LAN_A\.40080 > $INET_A\.5009: Flags \[S\]" "$out"
 log "socat: $socat_out"
+
+# ---- 6
+ip -n "$CORE" -6 route del 2001:db8:ffff::/48
+out=$(udp_run "$LAN" --bind $LAN_A:40063 --send $INET_A:9:nobr --recverr --expect 1 --timeout 10)
+check_eq "6: the core's ICMPv6 no-route becomes a host unreachable from the CE to the LAN socket" \
+	"icmp type 3 code 1 from 198.51.100.1 info 0" "$out"
+ip -n "$CORE" -6 route add 2001:db8:ffff::/48 via 2001:db8:ff00:3::2
 
 baseline || check_eq "no drops" "" "$(mape_drops_nonzero)"
 

@@ -9,7 +9,7 @@
 #     are accepted, anything lower is refused with a message naming the keyword,
 #     the floor and the RFC; `show` reports them under "timeouts".
 #  2. With the module's test knob allow_short_timeouts=1 (put back on exit) the
-#     floor is 1 s: timeout-udp 4, timeout-tcp-est 6, timeout-tcp-trans 2,
+#     floor is 1 s: timeout-udp 4, timeout-tcp-est 10, timeout-tcp-trans 3,
 #     timeout-icmp 2. Then real expiry, bracketed by the dumps around it and
 #     the times around each flow's last packet (independent of the guest's speed):
 #       UDP (refreshed once by outbound traffic: "age" restarts, and the
@@ -53,7 +53,7 @@ check_eq "the refused add created nothing" "" "$(ip -n "$CE" -o link show mape1 
 check_eq "the refused sets changed nothing" '{"udp":120,"tcp_est":7440,"tcp_trans":240,"icmp":60}' "$(timeouts)"
 
 # ---- 2. short timers, knob on
-T_UDP=4 T_EST=6 T_TRANS=2 T_ICMP=2
+T_UDP=4 T_EST=10 T_TRANS=3 T_ICMP=2
 short_timeouts 1
 check_fail_msg "timeout-udp 0 refused with the knob on" 'timeout-udp: must be at least 1 s' \
 	nsw "$CE" map-e set mape0 timeout-udp 0
@@ -78,7 +78,12 @@ udp_bg srv "$INET" --bind $INET_A:5000 --expect 2 --timeout 60
 wait_for 20 tcp_listening "$INET" 5001 && wait_for 20 tcp_listening "$INET" 5002
 
 # Each flow: t_X before its first packet, t_X_end once its last packet is
-# known to have passed the CE.
+# known to have passed the CE. The short timers go last, so that the polling
+# below starts before anything can expire.
+declare -A gone seen
+# seen_now KEY: if KEY is listed, record the start of that dump
+seen_now() { local t; t=$(now_ms); has "$1" && seen[$1]=$t; }
+
 t_u1=$(now_ms)
 udp_run "$LAN" --bind $LAN_A:40000 --send $INET_A:5000:one
 # an idle established TCP connection (nothing is sent for 60 s)
@@ -86,7 +91,7 @@ t_est=$(now_ms)
 bg est nx "$LAN" socat -u EXEC:"sleep 60" TCP4:$INET_A:5001,bind=$LAN_A:41001
 wait_for 10 has "$K_EST"
 t_est_end=$(now_ms)
-check_cond "idle TCP connection: mapping $K_EST" has "$K_EST"
+check_cond "idle TCP connection: mapping $K_EST" seen_now "$K_EST"
 # UDP: age counts up, and the second datagram restarts it
 check_cond "UDP age counts up to 2 s" wait_for 10 age_ge 2
 t_u2=$(now_ms)
@@ -94,26 +99,24 @@ udp_run "$LAN" --bind $LAN_A:40000 --send $INET_A:5000:two
 t_u2_end=$(now_ms)
 a=$(age)
 check_cond "UDP age restarts on outbound traffic (age $a)" test "$a" -ge 0 -a "$a" -le 1
-bg_wait srv 30
-check_eq "both datagrams reached inet" 2 "$(bg_out srv | grep -c "^from $CE_V4:")"
 ext=$(mape_ext udp $LAN_A:40000)
-# ICMP
-t_icmp=$(now_ms)
-check_ok "ping" nx "$LAN" ping -n -c 1 -W 5 $INET_A
-t_icmp_end=$(now_ms)
-K_ICMP=$(json_get "$(mape_mappings)" "(['icmp/%s=-' % m['internal'] for m in j if m['proto'] == 'icmp'] + [''])[0]")
-check_match "ICMP mapping" "^icmp/$LAN_A:[0-9]+=-$" "$K_ICMP"
-K_ICMP=${K_ICMP:-icmp/missing}
 # a TCP connection closed by both ends
 t_trans=$(now_ms)
 check_ok "short TCP connection" nx "$LAN" timeout 20 socat -u OPEN:/dev/null TCP4:$INET_A:5002,bind=$LAN_A:41002
 wait_for 10 has "$K_TRANS"
 t_trans_end=$(now_ms)
-check_cond "closed TCP connection: mapping $K_TRANS" has "$K_TRANS"
+check_cond "closed TCP connection: mapping $K_TRANS" seen_now "$K_TRANS"
+# ICMP
+t_icmp=$(now_ms)
+check_ok "ping" nx "$LAN" ping -n -c 1 -W 5 $INET_A
+t_icmp_end=$(now_ms)
+K_ICMP=$(json_get "$(mape_mappings)" "(['icmp/%s=-' % m['internal'] for m in j if m['proto'] == 'icmp'] + [''])[0]")
+[ -n "$K_ICMP" ] && seen[$K_ICMP]=$t_icmp_end
+check_match "ICMP mapping" "^icmp/$LAN_A:[0-9]+=-$" "$K_ICMP"
+K_ICMP=${K_ICMP:-icmp/missing}
 
 # Poll until each is gone. For each: the start of the last dump that listed
 # it, and the end of the first dump that did not.
-declare -A gone seen
 deadline=$(($(now_ms) + 30000))
 while [ "$(now_ms)" -lt "$deadline" ]; do
 	s=$(now_ms) l=" $(live) " e=$(now_ms)
@@ -131,8 +134,9 @@ done
 # by a dump that started after T_LAST + TIMEOUT (+ 250 ms: jiffies, and a
 # last ACK right after the state was observed).
 expiry() {
-	local g=${gone[$2]:-} s=${seen[$2]:-0} lo=$(($3 + $5 * 1000)) hi=$(($4 + $5 * 1000 + 250))
+	local g=${gone[$2]:-} s=${seen[$2]:-} lo=$(($3 + $5 * 1000)) hi=$(($4 + $5 * 1000 + 250))
 	if [ -z "$g" ]; then _failed "$1: not gone after 30 s"; return; fi
+	if [ -z "$s" ]; then _failed "$1: never listed"; return; fi
 	check_cond "$1: not before $(($5 * 1000)) ms (gone $((g - $3)) ms after the first packet)" \
 		test "$g" -ge "$lo"
 	check_cond "$1: not kept past it (last listed $((s - $4)) ms after the last packet)" \
@@ -145,6 +149,8 @@ expiry "idle established TCP (timeout-tcp-est $T_EST)" "$K_EST" "$t_est" "$t_est
 expiry "time-wait TCP (timeout-tcp-trans $T_TRANS)" "$K_TRANS" "$t_trans" "$t_trans_end" $T_TRANS
 expiry "ICMP (timeout-icmp $T_ICMP)" "$K_ICMP" "$t_icmp" "$t_icmp_end" $T_ICMP
 
+bg_wait srv 30
+check_eq "both UDP datagrams reached inet" 2 "$(bg_out srv | grep -c "^from $CE_V4:")"
 nm=$(mape_drop no-mapping)
 udp_run "$INET" --bind $INET_A:5000 --send "$ext:after-expiry"
 wait_for 10 test "$(mape_drop no-mapping)" -gt "$nm"
