@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build, install (DKMS) and load softwire, then run the demo
-# (selftests/demo-guest.sh). When this host cannot load kernel modules
-# (container, no CAP_SYS_MODULE, modules disabled, no headers for the running
-# kernel), the demo runs inside a qemu guest booting the newest installed kernel.
+# (selftests/demo-guest.sh): a MAP-E CE instance, and a LAN host reaching an
+# IPv4 host behind the BR through it (ping, TCP, UDP). Exits non-zero when it
+# cannot. When this host cannot load kernel modules (container, no
+# CAP_SYS_MODULE, modules disabled, no headers for the running kernel), the
+# demo runs inside a qemu guest booting the newest installed kernel.
 #
 #   sudo ./selftests/demo.sh          (SOFTWIRE_NO_DEPS=1 skips the apt step)
 set -euo pipefail
@@ -46,6 +48,8 @@ why=$(cannot_load)
 [ -z "$why" ] || guest "$why"
 
 selftests/dkms-install.sh "$(uname -r)"
+# A previous demo's instances (--keep) would hold the old module.
+for n in swdemo-lan swdemo-ce swdemo-br swdemo-inet swdemo; do ip netns del "$n" 2>/dev/null || true; done
 rmmod softwire 2>/dev/null || true
 modprobe softwire || guest "modprobe softwire failed"
 exec selftests/demo-guest.sh --keep

@@ -70,6 +70,8 @@ filter_case() {
 filter_case adf 40001 $INET_C:7000 blocked-adf $INET_A:6001 allowed-adf
 filter_case apdf 40002 $INET_A:6002 blocked-apdf $INET_A:5000 allowed-apdf
 
+check_ok "apdf: ping works (the echo reply comes from the pinged host)" \
+	nx "$LAN" ping -n -c 1 -W 5 $INET_A
 check_ok "back to filter eif" nsw "$CE" map-e set mape0 filter eif
 dmesg_check
 ksft_exit

@@ -26,9 +26,11 @@ mape_begin
 mape_topo
 mape_ce_add rfc || { _failed "create the CE"; ksft_exit; }
 
-# Two oracles per error: the capture (addresses and the quoted packet as
-# translated), and the sending socket (IP_RECVERR) receiving it, which needs a
-# valid checksum and a quoted packet naming that socket exactly.
+# Two oracles per error: the capture (addresses, the quoted packet as
+# translated, its IPv4 header checksum; not its UDP checksum, which veth's
+# checksum offload leaves partial), and the sending socket (IP_RECVERR)
+# receiving it, which needs a valid ICMP checksum and a quoted packet naming
+# that socket exactly.
 PU='icmp[0] = 3 and icmp[1] = 3'
 TE='icmp[0] = 11'
 
@@ -43,6 +45,7 @@ check_match "1: port unreachable from 203.0.113.10 reaches the LAN host" \
 	"$INET_A > $LAN_A: ICMP $INET_A udp port 9 unreachable" "$out"
 check_match "1: embedded packet translated back" "$LAN_A\.40060 > $INET_A\.9: .*UDP" "$out"
 check_eq "1: exactly one" 1 "$(pcap_count lan1 "$PU")"
+check_eq "1: the quoted IPv4 header checksum is right" 0 "$(grep -c 'bad cksum' <<<"$out")"
 
 # ---- 2
 cap_start lan2 "$LAN" eth0 icmp
@@ -54,6 +57,7 @@ out=$(tcpdump -nn -v -r "$TMPD/lan2.pcap" "$TE" 2>/dev/null)
 check_match "2: time exceeded from the BR reaches the LAN host" \
 	"203\.0\.113\.1 > $LAN_A: ICMP time exceeded in-transit" "$out"
 check_match "2: embedded packet translated back" "$LAN_A\.40061 > $INET_A\.9: .*UDP" "$out"
+check_eq "2: the quoted IPv4 header checksum is right" 0 "$(grep -c 'bad cksum' <<<"$out")"
 
 # ---- 3
 udp_bg srv "$INET" --bind $INET_A:5003 --expect 1 --timeout 30
@@ -71,6 +75,7 @@ out=$(tcpdump -nn -v -r "$TMPD/inet3.pcap" "$PU" 2>/dev/null)
 check_match "3: the LAN host's port unreachable leaves as 192.0.2.18" \
 	"$CE_V4 > $INET_A: ICMP $CE_V4 udp port ${ext#*:} unreachable" "$out"
 check_match "3: embedded packet translated" "$INET_A\.5003 > $CE_V4\.${ext#*:}: .*UDP" "$out"
+check_eq "3: the quoted IPv4 header checksum is right" 0 "$(grep -c 'bad cksum' <<<"$out")"
 # ---- 4
 cap_start lan4 "$LAN" eth0 icmp
 out=$(nx "$LAN" ping -n -c 1 -t 2 -W 5 $INET_A 2>&1)

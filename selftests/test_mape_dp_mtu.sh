@@ -57,9 +57,10 @@ wait_for 10 pcap_has lan2 'icmp[0] = 3 and icmp[1] = 4'
 cap_stop ptb >/dev/null; cap_stop lan2 >/dev/null
 check_eq "2: the core sent one Packet Too Big (mtu 1400) to the MAP address" 1 \
 	"$(pcap_lines ptb "icmp6 and ip6[40] = 2 and ip6 dst $MAP6" | grep -c 'mtu 1400')"
+out=$(tcpdump -nn -v -r "$TMPD/lan2.pcap" 'icmp[0] = 3 and icmp[1] = 4' 2>/dev/null)
 check_match "2: the quoted packet is the LAN host's own (translated back)" \
-	"$LAN_A\.40032 > $INET_A\.5000: UDP, length 1432" \
-	"$(tcpdump -nn -v -r "$TMPD/lan2.pcap" 'icmp[0] = 3 and icmp[1] = 4' 2>/dev/null)"
+	"$LAN_A\.40032 > $INET_A\.5000: UDP, length 1432" "$out"
+check_eq "2: the quoted IPv4 header checksum is right" 0 "$(grep -c 'bad cksum' <<<"$out")"
 
 # ---- 3
 tb0=$(baseline && echo -1 || mape_drop too-big)

@@ -18,8 +18,8 @@
 #     ("port-exhausted" +1) and the mappings are untouched; ICMP and TCP still
 #     get mappings (their own spaces).
 #  3. (v6plus) New instance, max-mappings 8 max-per-host 5: host .2's 6th flow
-#     is dropped ("limit-host"), host .3 still gets 3 mappings, then
-#     "limit-instance".
+#     and a ping are dropped ("limit-host"), host .3 still gets 3 mappings, then
+#     its 4th flow and a ping are "limit-instance".
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -111,13 +111,18 @@ flows $LAN_A 42000-42005
 wait_for 10 test "$(mape_drop limit-host)" -gt "$h0"
 check_eq "host .2: 5 mappings" 5 "$(n_udp)"
 check_eq "host .2: 6th flow dropped as limit-host" $((h0 + 1)) "$(mape_drop limit-host)"
+nx "$LAN" ping -n -c 1 -W 1 $INET_A >/dev/null
+check_eq "host .2: a ping is refused too (the limit spans the protocols)" \
+	$((h0 + 2)) "$(mape_drop limit-host)"
 flows $LAN_B 42000-42003
 wait_for 10 test "$(mape_drop limit-instance)" -gt "$i0"
 check_eq "host .3: 3 mappings (instance total 8)" 3 \
 	"$(json_get "$(mape_mappings)" "len([m for m in j if m['internal'].startswith('$LAN_B:')])")"
 check_eq "host .3: 4th flow dropped as limit-instance" $((i0 + 1)) "$(mape_drop limit-instance)"
-check_eq "limit-host not counted for host .3" $((h0 + 1)) "$(mape_drop limit-host)"
-check_eq "still 8 mappings" 8 "$(n_udp)"
+nx "$LAN" ping -n -I $LAN_B -c 1 -W 1 $INET_A >/dev/null
+check_eq "host .3: a ping is refused as limit-instance too" $((i0 + 2)) "$(mape_drop limit-instance)"
+check_eq "limit-host not counted for host .3" $((h0 + 2)) "$(mape_drop limit-host)"
+check_eq "still 8 mappings, all UDP" "8 8" "$(n_udp) $(mape_n_mappings)"
 
 dmesg_check
 ksft_exit

@@ -9,7 +9,7 @@
 #     are accepted, anything lower is refused with a message naming the keyword,
 #     the floor and the RFC; `show` reports them under "timeouts".
 #  2. With the module's test knob allow_short_timeouts=1 (put back on exit) the
-#     floor is 1 s: timeout-udp 4, timeout-tcp-est 10, timeout-tcp-trans 3,
+#     floor is 1 s: timeout-udp 6, timeout-tcp-est 10, timeout-tcp-trans 3,
 #     timeout-icmp 2. Then real expiry, bracketed by the dumps around it and
 #     the times around each flow's last packet (independent of the guest's speed):
 #       UDP (refreshed once by outbound traffic: "age" restarts, and the
@@ -53,7 +53,7 @@ check_eq "the refused add created nothing" "" "$(ip -n "$CE" -o link show mape1 
 check_eq "the refused sets changed nothing" '{"udp":120,"tcp_est":7440,"tcp_trans":240,"icmp":60}' "$(timeouts)"
 
 # ---- 2. short timers, knob on
-T_UDP=4 T_EST=10 T_TRANS=3 T_ICMP=2
+T_UDP=6 T_EST=10 T_TRANS=3 T_ICMP=2
 short_timeouts 1
 check_fail_msg "timeout-udp 0 refused with the knob on" 'timeout-udp: must be at least 1 s' \
 	nsw "$CE" map-e set mape0 timeout-udp 0
@@ -99,6 +99,7 @@ udp_run "$LAN" --bind $LAN_A:40000 --send $INET_A:5000:two
 t_u2_end=$(now_ms)
 a=$(age)
 check_cond "UDP age restarts on outbound traffic (age $a)" test "$a" -ge 0 -a "$a" -le 1
+seen_now "$K_UDP"
 ext=$(mape_ext udp $LAN_A:40000)
 # a TCP connection closed by both ends
 t_trans=$(now_ms)
