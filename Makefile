@@ -82,16 +82,16 @@ demo:
 	selftests/demo.sh
 
 # Benchmarks print figures and never fail on time; they need the module, so
-# they run in a guest booting the newest installed kernel.
+# they run in a guest booting the newest installed kernel. The guest runs its
+# command with /bin/sh from a file written with printf %q: keep it one line.
+BENCH_GUEST_CMD = export PATH=$$PWD/tools:$$PATH; modprobe softwire && for b in selftests/bench*.sh; do echo "== $$b"; "$$b" || exit 1; done
 bench:
 	@set -e; \
 	if ! ls selftests/bench*.sh >/dev/null 2>&1; then \
 		echo "no benchmarks yet"; exit 0; fi; \
 	k=$$(selftests/qemu/kernels.sh newest); \
 	selftests/dkms-install.sh $$k; \
-	selftests/qemu/run-guest.sh $$k bash -c \
-		'export PATH=$$PWD/tools:$$PATH; modprobe softwire && \
-		 for b in selftests/bench*.sh; do echo "== $$b"; "$$b" || exit 1; done'
+	selftests/qemu/run-guest.sh $$k bash -c '$(BENCH_GUEST_CMD)'
 
 dkms-install:
 	selftests/dkms-install.sh $(KVERS)

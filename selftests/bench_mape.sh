@@ -17,8 +17,8 @@
 #
 #  pps = packets received on the sink's veth during SOFTWIRE_BENCH_SECONDS (default 10).
 #  New mappings/s: softwire with a sharing-ratio-1 rule (ea-len 8: the whole
-#  address, ports 1024-65535); pktgen sends 64512 packets walking the source
-#  ports in order, so each needs a new mapping until the set is full; the rate is
+#  address, ports 1024-65535); pktgen sends 64511 packets walking the source
+#  ports 1024-65534 in order, so each needs a new mapping until the set is full; the rate is
 #  the growth of swctl's "mappings" counter between samples taken while it grows.
 #  Bytes per mapping: the growth of the kernel's unreclaimable slab (SUnreclaim in
 #  /proc/meminfo, after dropping caches) while those mappings were made, over their
@@ -86,7 +86,7 @@ ip -n "$DUT" addr add 203.0.113.1/24 dev s0
 ip -n "$DUT" neigh add $INET_A lladdr "$SINK_MAC" dev s0 nud permanent
 read -r sa ra <<<"$(blast 10000 10199)"
 pps_a=$((ra / SECS))
-echo "plain IPv4 forwarding:      $pps_a pps at the sink (pktgen sent $sa)"
+echo "plain IPv4 forwarding:         $pps_a pps at the sink (pktgen sent $sa)"
 
 # (b) ip6tnl + nftables SNAT over the 63 ranges
 topo
@@ -124,8 +124,9 @@ if modprobe softwire 2>/dev/null && mape_have_datapath; then
 		ip -n "$DUT" route add default dev mape0
 		read -r sc rc <<<"$(blast 10000 10199)"
 		pps_c=$((rc / SECS))
-		echo "softwire:                   $pps_c pps at the sink (pktgen sent $sc)"
-		echo "softwire drops: $(mape_drops_nonzero "$DUT")"
+		echo "softwire:                      $pps_c pps at the sink (pktgen sent $sc)"
+		d=$(mape_drops_nonzero "$DUT")
+		echo "softwire drops: ${d:-none}"
 	fi
 else
 	echo "softwire: no datapath (module or swctl without map-e mappings); not measured"
@@ -134,8 +135,8 @@ ratio() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { p
 echo "ratio softwire/plain: $(ratio $pps_c $pps_a)   softwire/snat: $(ratio $pps_c $pps_b)   snat/plain: $(ratio $pps_b $pps_a)"
 
 # New mappings per second and bytes per mapping (sharing ratio 1: 64512 ports).
-# pktgen walks the source ports 1024..65535 in order, so until the set is full
-# every packet needs a new mapping. The rate is the growth of the "mappings"
+# pktgen walks the source ports 1024..65534 in order: every packet needs a new
+# mapping. The rate is the growth of the "mappings"
 # counter (swctl stats) between samples taken while it is still growing.
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 kmem() { echo $(($(meminfo SUnreclaim) + $(meminfo VmallocUsed))); }	# KiB
@@ -153,19 +154,21 @@ if [ "$pps_c" -gt 0 ]; then
 	s1=$(meminfo SUnreclaim)
 	pg kpktgend_0 rem_device_all
 	pg kpktgend_0 "add_device eth0"
-	for c in "count 64512" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
+	# pktgen wraps at udp_src_max without using it: 1024..65534, 64511 ports
+	for c in "count 64511" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
 		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
 		"udp_src_min 1024" "udp_src_max 65535" "udp_dst_min 5000" "udp_dst_max 5000"; do
 		pg eth0 "$c"
 	done
+	# samples "ms count", every 0.5 s, until every flow is mapped or pktgen is
+	# done and the count stopped growing
+	samples=("$(($(date +%s%N) / 1000000)) 0")
 	echo start | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null &
 	p=$!
-	# samples "ms count", every 0.5 s, until the count stops growing or fills the set
-	samples=()
 	for _ in $(seq 1 $((SECS * 4))); do
 		samples+=("$(($(date +%s%N) / 1000000)) $(stat_mappings)")
 		n=${samples[-1]#* }
-		[ "$n" -ge 64512 ] && break
+		[ "$n" -ge 64511 ] && break
 		if [ ${#samples[@]} -ge 3 ] && [ "$n" = "${samples[-2]#* }" ] && ! kill -0 $p 2>/dev/null; then
 			break
 		fi
@@ -174,18 +177,20 @@ if [ "$pps_c" -gt 0 ]; then
 	echo stop | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null
 	wait $p
 	n=$(stat_mappings)
-	# rate between the first sample that saw mappings and the end of the growth
+	# Rate from the last sample without mappings (the first is taken before
+	# pktgen starts) to the last one before the count reached its final
+	# value (or to that one, if the growth fits in one interval).
 	rate=$(printf '%s\n' "${samples[@]}" | awk '
 		{ t[NR] = $1; c[NR] = $2 }
 		END {
-			a = 0; for (i = 1; i <= NR; i++) if (c[i] > 0) { a = i; break }
-			# b: the first sample at the final count; before it if the set is full
-			b = 0; for (i = 1; i <= NR; i++) if (c[i] == c[NR]) { b = i; break }
-			if (c[NR] >= 64512) b--
-			if (a == 0 || b <= a || t[b] == t[a]) { print "n/a"; exit }
+			a = 1; for (i = 1; i <= NR; i++) if (c[i] == 0) a = i
+			b = NR; for (i = 1; i <= NR; i++) if (c[i] == c[NR]) { b = i; break }
+			if (b - 1 > a) b--
+			if (b <= a || t[b] == t[a]) { print "n/a"; exit }
 			printf "%d", (c[b] - c[a]) * 1000 / (t[b] - t[a])
 		}')
-	echo "new mappings: $rate per second ($n mappings; drops: $(mape_drops_nonzero "$DUT"))"
+	d=$(mape_drops_nonzero "$DUT")
+	echo "new mappings: $rate per second ($n mappings from 64511 new flows; drops: ${d:-none})"
 	sync; echo 2 >/proc/sys/vm/drop_caches
 	s2=$(meminfo SUnreclaim)
 	if [ "$n" -gt 0 ]; then

@@ -55,7 +55,7 @@ fail() {
 	echo
 	echo "demo: FAILED: $*"
 	echo "demo: the instance's counters, for diagnosis:"
-	ip netns exec $CE swctl -s stats mape0 || true
+	ip netns exec $CE swctl stats mape0 || true
 	exit 1
 }
 

@@ -40,7 +40,9 @@ guest() {	# guest REASON
 	echo "this host cannot load kernel modules ($1);"
 	echo "running the demo inside a qemu guest booting $k"
 	echo
-	selftests/dkms-install.sh "$k"
+	# Every kernel: dkms-install.sh re-registers the package, which would
+	# otherwise leave the other kernels without the module.
+	selftests/dkms-install.sh
 	exec selftests/qemu/run-guest.sh "$k" selftests/demo-guest.sh
 }
 
