@@ -90,7 +90,7 @@ bench:
 	if ! ls selftests/bench*.sh >/dev/null 2>&1; then \
 		echo "no benchmarks yet"; exit 0; fi; \
 	k=$$(selftests/qemu/kernels.sh newest); \
-	selftests/dkms-install.sh $$k; \
+	selftests/dkms-install.sh; \
 	selftests/qemu/run-guest.sh $$k bash -c '$(BENCH_GUEST_CMD)'
 
 dkms-install:
