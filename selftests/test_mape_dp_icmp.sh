@@ -90,12 +90,14 @@ check_match "5: time exceeded for a TCP SYN quotes the LAN host's own SYN" \
 	"$LAN_A\.40080 > $INET_A\.5009: Flags \[S\]" "$out"
 log "socat: $socat_out"
 
-# ---- 6
-ip -n "$CORE" -6 route del 2001:db8:ffff::/48
-out=$(udp_run "$LAN" --bind $LAN_A:40063 --send $INET_A:9:nobr --recverr --expect 1 --timeout 10)
-check_eq "6: the core's ICMPv6 no-route becomes a host unreachable from the CE to the LAN socket" \
-	"icmp type 3 code 1 from 198.51.100.1 info 0" "$out"
-ip -n "$CORE" -6 route add 2001:db8:ffff::/48 via 2001:db8:ff00:3::2
+# ---- 6 (not the baseline's: ip6tnl relays it to the translated source)
+if ! baseline; then
+	ip -n "$CORE" -6 route del 2001:db8:ffff::/48
+	out=$(udp_run "$LAN" --bind $LAN_A:40063 --send $INET_A:9:nobr --recverr --expect 1 --timeout 10)
+	check_eq "6: the core's ICMPv6 no-route becomes a host unreachable from the CE to the LAN socket" \
+		"icmp type 3 code 1 from 198.51.100.1 info 0" "$out"
+	ip -n "$CORE" -6 route add 2001:db8:ffff::/48 via 2001:db8:ff00:3::2
+fi
 
 baseline || check_eq "no drops" "" "$(mape_drops_nonzero)"
 

@@ -20,6 +20,8 @@
 #  3. (v6plus) New instance, max-mappings 8 max-per-host 5: host .2's 6th flow
 #     and a ping are dropped ("limit-host"), host .3 still gets 3 mappings, then
 #     its 4th flow and a ping are "limit-instance".
+#  4. Once those expire (allow_short_timeouts, timeout-udp 1) and the GC frees
+#     them, both hosts get as many new mappings again.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -123,6 +125,19 @@ nx "$LAN" ping -n -I $LAN_B -c 1 -W 1 $INET_A >/dev/null
 check_eq "host .3: a ping is refused as limit-instance too" $((i0 + 2)) "$(mape_drop limit-instance)"
 check_eq "limit-host not counted for host .3" $((h0 + 2)) "$(mape_drop limit-host)"
 check_eq "still 8 mappings, all UDP" "8 8" "$(n_udp) $(mape_n_mappings)"
+
+# ---- 4. the limits count live mappings only
+short_timeouts 1 || _failed "$SHORT_TIMEOUTS is not writable"
+check_ok "timeout-udp 1 (allow_short_timeouts)" nsw "$CE" map-e set mape0 timeout-udp 1
+stats_mappings_is() { [ "$(mape_stat mappings)" = "$1" ]; }
+wait_for 20 stats_mappings_is 0
+check_eq "the 8 mappings expired and were freed" 0 "$(mape_stat mappings)"
+check_ok "timeout-udp 8" nsw "$CE" map-e set mape0 timeout-udp 8
+flows $LAN_A 42100-42104
+flows $LAN_B 42100-42102
+check_eq "host .2 gets 5 new mappings, host .3 3" "5 3" \
+	"$(json_get "$(mape_mappings)" "'%d %d' % (len([m for m in j if m['internal'].startswith('$LAN_A:')]), len([m for m in j if m['internal'].startswith('$LAN_B:')]))")"
+check_eq "no limit drop for them" "$((h0 + 2)) $((i0 + 2))" "$(mape_drop limit-host) $(mape_drop limit-instance)"
 
 dmesg_check
 ksft_exit
