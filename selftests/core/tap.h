@@ -7,9 +7,12 @@
 #ifndef SW_TEST_TAP_H
 #define SW_TEST_TAP_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 struct tap_test {
 	const char *name;
@@ -51,6 +54,35 @@ static inline int tap_run(const struct tap_test *tests, int n)
 	printf("# %d/%d passed\n", n - failed, n);
 	return failed ? 1 : 0;
 }
+
+#ifdef TAP_WANT_RNG
+/*
+ * Seeded xorshift64 for the property tests: the seed is printed by the
+ * tests that use it, and SW_SEED=n replays a run.
+ */
+static uint64_t rng;
+static unsigned long long seed;
+
+static inline uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+static inline void tap_seed(void)
+{
+	const char *env = getenv("SW_SEED");
+
+	seed = env ? strtoull(env, NULL, 0) :
+		(unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+	rng = seed ? seed : 1;
+}
+
+#define TAP_MAIN_SEEDED(tests) \
+	int main(void) { tap_seed(); return tap_run(tests, sizeof(tests) / sizeof(tests[0])); }
+#endif /* TAP_WANT_RNG */
 
 #define TAP_MAIN(tests) \
 	int main(void) { return tap_run(tests, sizeof(tests) / sizeof(tests[0])); }

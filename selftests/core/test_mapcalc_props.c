@@ -14,20 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "../../kmod/core/mapcalc.h"
+#define TAP_WANT_RNG	/* rnd(), seed, TAP_MAIN_SEEDED */
 #include "tap.h"
 
 #define NRULES	3000
 
-static uint64_t rng;
-static unsigned long long seed;
-
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
 
 static uint32_t rnd_below(uint32_t n)
 {
@@ -357,12 +348,4 @@ static const struct tap_test tests[] = {
 	{ "random_rules_subnet_bits", test_random_subnet_bits },
 };
 
-int main(void)
-{
-	const char *env = getenv("SW_SEED");
-
-	seed = env ? strtoull(env, NULL, 0) :
-		(unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
-	rng = seed ? seed : 1;
-	return tap_run(tests, sizeof(tests) / sizeof(tests[0]));
-}
+TAP_MAIN_SEEDED(tests)

@@ -11,18 +11,9 @@
 #include <unistd.h>
 #include "../../kmod/core/pkt.h"
 #include "../../kmod/core/tcpstate.h"
+#define TAP_WANT_RNG	/* rnd(), seed, TAP_MAIN_SEEDED */
 #include "tap.h"
 
-static uint64_t rng;
-static unsigned long long seed;
-
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
 
 static void put16(uint8_t *p, uint32_t v)
 {
@@ -559,12 +550,4 @@ static const struct tap_test tests[] = {
 	{ "csum_incremental_vs_full_random_nat", test_csum_incremental_random },
 };
 
-int main(void)
-{
-	const char *env = getenv("SW_SEED");
-
-	seed = env ? strtoull(env, NULL, 0) :
-		(unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
-	rng = seed ? seed : 1;
-	return tap_run(tests, sizeof(tests) / sizeof(tests[0]));
-}
+TAP_MAIN_SEEDED(tests)

@@ -8,18 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "../../kmod/core/portpick.h"
+#define TAP_WANT_RNG	/* rnd(), seed, TAP_MAIN_SEEDED */
 #include "tap.h"
 
-static uint64_t rng;
-static unsigned long long seed;
-
-static uint32_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 11);
-}
 
 /* The fake mapping table taken() consults, and a log of what was asked. */
 struct table {
@@ -319,12 +310,4 @@ static const struct tap_test tests[] = {
 	{ "stride_coprime_not_adjacent", test_stride },
 };
 
-int main(void)
-{
-	const char *env = getenv("SW_SEED");
-
-	seed = env ? strtoull(env, NULL, 0) :
-		(unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
-	rng = seed ? seed : 1;
-	return tap_run(tests, sizeof(tests) / sizeof(tests[0]));
-}
+TAP_MAIN_SEEDED(tests)
