@@ -950,7 +950,8 @@ int sw_napt_init(void)
 
 /*
  * After every instance is gone: wait for the call_rcu() callbacks that
- * free mappings and tables (they run module code and use the cache).
+ * free mappings, tables and configurations (they run module code and use
+ * the cache).
  */
 void sw_napt_exit(void)
 {

@@ -347,12 +347,12 @@ static int sw_set(struct sw_dev *sw, struct sw_net *sn, struct genl_info *info)
 
 	if (!old || !sw->napt)
 		return sw_gone(info->extack);
-	cfg = kmemdup(old, struct_size(old, rules, old->nr_rules), GFP_KERNEL);
+	cfg = sw_config_dup(old);
 	if (!cfg)
 		return -ENOMEM;
 	err = sw_parse_params(cfg, info->attrs, info->extack);
 	if (err) {
-		kfree(cfg);	/* never published */
+		sw_config_free(cfg);	/* never published */
 		return err;
 	}
 	rcu_assign_pointer(sw->cfg, cfg);

@@ -6,6 +6,7 @@
  */
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <net/dst_cache.h>
 
 #include "softwire.h"
 
@@ -14,16 +15,51 @@ struct sw_config *sw_config_alloc(u32 nr_rules)
 	struct sw_config *cfg;
 
 	cfg = kzalloc(struct_size(cfg, rules, nr_rules), GFP_KERNEL);
-	if (cfg)
-		cfg->nr_rules = nr_rules;
+	if (!cfg)
+		return NULL;
+	cfg->nr_rules = nr_rules;
+	if (dst_cache_init(&cfg->br_dst, GFP_KERNEL)) {
+		kfree(cfg);
+		return NULL;
+	}
 	return cfg;
+}
+
+/*
+ * A copy of @old to be changed and published in its place, with a route
+ * cache of its own (the BR may change with it).
+ */
+struct sw_config *sw_config_dup(const struct sw_config *old)
+{
+	struct sw_config *cfg;
+
+	cfg = kmemdup(old, struct_size(old, rules, old->nr_rules), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+	if (dst_cache_init(&cfg->br_dst, GFP_KERNEL)) {
+		kfree(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/*
+ * After the readers: the cached routes go with the configuration.
+ * call_rcu() from module code: sw_napt_exit() runs rcu_barrier() last.
+ */
+static void sw_config_free_rcu(struct rcu_head *head)
+{
+	struct sw_config *cfg = container_of(head, struct sw_config, rcu);
+
+	dst_cache_destroy(&cfg->br_dst);
+	kfree(cfg);
 }
 
 /* Safe for a published configuration: readers may still hold it. */
 void sw_config_free(struct sw_config *cfg)
 {
 	if (cfg)
-		kfree_rcu(cfg, rcu);
+		call_rcu(&cfg->rcu, sw_config_free_rcu);
 }
 
 /*

@@ -26,6 +26,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
 #include <net/ipv6.h>
+#include <net/dst_cache.h>
 #include <net/genetlink.h>
 #include <linux/softwire.h>
 
@@ -53,6 +54,7 @@ struct sw_config {
 	struct in6_addr eup;		/* End-user IPv6 prefix (RFC 7597 3) */
 	u8 eup_len;
 	struct in6_addr br;		/* BR address, the DMR /128 (RFC 7597 5.4) */
+	struct dst_cache br_dst;	/* per-CPU route to br from ce.ipv6 (xmit.c) */
 	struct sw_map_ce ce;		/* derived from eup and the BMR */
 	struct sw_napt_params napt;	/* timeouts, limits, filtering */
 	u32 mark;			/* skb->mark of translated inbound packets, 0 = none */
@@ -105,6 +107,7 @@ static inline struct sw_config *sw_dev_cfg(const struct sw_dev *sw,
 
 /* rules.c */
 struct sw_config *sw_config_alloc(u32 nr_rules);
+struct sw_config *sw_config_dup(const struct sw_config *old);
 void sw_config_free(struct sw_config *cfg);
 int sw_config_derive(struct sw_config *cfg, const char **why);
 u32 sw_config_nranges(const struct sw_config *cfg);

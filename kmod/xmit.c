@@ -17,6 +17,7 @@
  * host with the addresses it sent (RFC 1191), and only then the rewrite.
  */
 #include <linux/icmp.h>
+#include <linux/jhash.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip6_route.h>
@@ -61,19 +62,33 @@ void sw_outer_dst(const struct sw_config *cfg, __be32 daddr, __be16 port,
 	*dst6 = cfg->br;
 }
 
-/* The IPv6 route from our MAP address to @daddr, or NULL. */
+/*
+ * The IPv6 route from our MAP address to @daddr, or NULL. The route to
+ * the BR, which nearly every packet takes, comes from a per-CPU cache
+ * that the IPv6 routing code invalidates (route cookie) whenever the
+ * table changes; packets with a mark may be routed by policy, so they
+ * always look up.
+ */
 struct dst_entry *sw_encap_route(struct sw_dev *sw, const struct sw_config *cfg,
 				 struct sk_buff *skb, const struct in6_addr *daddr,
 				 struct flowi6 *fl6)
 {
+	struct dst_cache *cache = (struct dst_cache *)&cfg->br_dst;
 	struct net *net = dev_net(sw->dev);
 	struct dst_entry *dst;
+	bool use_cache;
 
 	memset(fl6, 0, sizeof(*fl6));
 	fl6->daddr = *daddr;
 	memcpy(&fl6->saddr, cfg->ce.ipv6, sizeof(fl6->saddr));
 	fl6->flowi6_proto = IPPROTO_IPIP;
 	fl6->flowi6_mark = skb->mark;
+	use_cache = !skb->mark && ipv6_addr_equal(daddr, &cfg->br);
+	if (use_cache) {
+		dst = dst_cache_get_ip6(cache, &fl6->saddr);
+		if (dst)
+			return dst;
+	}
 	fl6->flowi6_uid = sock_net_uid(net, NULL);
 	dst = ip6_dst_lookup_flow(net, NULL, fl6, NULL);
 	if (IS_ERR(dst))
@@ -83,7 +98,28 @@ struct dst_entry *sw_encap_route(struct sw_dev *sw, const struct sw_config *cfg,
 		dst_release(dst);
 		return NULL;
 	}
+	if (use_cache)
+		dst_cache_set_ip6(cache, dst, &fl6->saddr);
 	return dst;
+}
+
+/*
+ * RFC 6438: the flow label of the outer header comes from the skb's flow
+ * hash. A forwarded packet rarely has one, and the flow dissector would
+ * parse the headers again: hash the 5-tuple we already have.
+ */
+static void sw_flow_hash_set(struct sk_buff *skb, const struct sw_flow *f)
+{
+	static u32 seed __read_mostly;
+
+	if (skb->l4_hash || skb->sw_hash)
+		return;
+	net_get_random_once(&seed, sizeof(seed));
+	__skb_set_sw_hash(skb, jhash_3words((__force u32)f->saddr,
+					    (__force u32)f->daddr,
+					    (__force u32)f->sport << 16 |
+					    (__force u32)f->dport,
+					    seed ^ f->proto), true);
 }
 
 /*
@@ -190,6 +226,7 @@ static int xmit_encap(struct sw_dev *sw, const struct sw_config *cfg,
 	}
 	sw_xlat_ipid(dev_net(sw->dev), skb, cfg);
 	sw_xlat_mss_clamp(skb, f, cfg->mss_clamp);
+	sw_flow_hash_set(skb, f);
 	return sw_encap_send(sw, skb, dst, &fl6);
 }
 
