@@ -95,6 +95,14 @@ void sw_icmp6_err(struct sw_dev *sw, const struct sw_config *cfg,
 		  struct sk_buff *skb, u8 type, u8 code, int offset,
 		  __be32 info);
 
+/* fastpath.c, xmit.c */
+bool sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
+		 const struct sw_flow *f);
+void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
+		 const struct sw_flow *f);
+bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
+		const struct sw_fp *fp, struct sk_buff *skb);
+
 /* frag.c */
 int sw_frag_gather(struct sw_dev *sw, struct sk_buff *skb, bool tx);
 
@@ -115,6 +123,31 @@ static inline void sw_dp_drop(struct sw_dev *sw, struct sk_buff *skb,
 {
 	sw_dp_count(sw, reason, tx);
 	kfree_skb(skb);
+}
+
+/*
+ * The device's packet counters count packets on the wire: a GSO
+ * super-packet is its segments. Read before the skb is handed on.
+ */
+static inline unsigned int sw_skb_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+}
+
+static inline void sw_tstats_add(struct net_device *dev, bool tx,
+				 unsigned int segs, unsigned int len)
+{
+	struct pcpu_sw_netstats *t = this_cpu_ptr(dev->tstats);
+
+	u64_stats_update_begin(&t->syncp);
+	if (tx) {
+		u64_stats_add(&t->tx_packets, segs);
+		u64_stats_add(&t->tx_bytes, len);
+	} else {
+		u64_stats_add(&t->rx_packets, segs);
+		u64_stats_add(&t->rx_bytes, len);
+	}
+	u64_stats_update_end(&t->syncp);
 }
 
 /* RFC 7597 5.2: the IID format of this instance's MAP addresses. */

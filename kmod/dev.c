@@ -9,10 +9,13 @@
  * `ip link del`, deletion of its netns or unloading of the module.
  *
  * Lifetime of what a device owns:
- *   ndo_init       per-CPU tstats and drop counters, the NAPT table
- *   ndo_uninit     unlinks the instance, retires the configuration
- *   priv_destructor frees the NAPT table and the per-CPU counters (after
- *                  the last reference, so no packet can still reach them)
+ *   ndo_init       per-CPU tstats and drop counters, the NAPT table, the
+ *                  GRO cells that deliver decapsulated packets
+ *   ndo_uninit     removes the fast path's hook, unlinks the instance,
+ *                  retires the configuration
+ *   priv_destructor frees the GRO cells, the NAPT table and the per-CPU
+ *                  counters (after the last reference, so no packet can
+ *                  still reach them)
  * The configuration is published before register_netdevice(), so
  * ndo_uninit, which the core calls on every path that undoes an ndo_init
  * (failed registration included), is its one owner from then on.
@@ -51,8 +54,14 @@ static int sw_dev_ndo_init(struct net_device *dev)
 		err = -ENOMEM;
 		goto err_stats;
 	}
+	err = gro_cells_init(&sw->gro_cells, dev);
+	if (err)
+		goto err_napt;
 	return 0;
 
+err_napt:
+	sw_napt_destroy(sw->napt);
+	sw->napt = NULL;
 err_stats:
 	sw_stats_free(sw);
 err_tstats:
@@ -67,6 +76,7 @@ static void sw_dev_ndo_uninit(struct net_device *dev)
 	struct sw_dev *sw = netdev_priv(dev);
 	struct sw_config *cfg;
 
+	sw_fp_disable(sw);
 	mutex_lock(&sn->lock);
 	if (!list_empty(&sw->node)) {
 		list_del_init(&sw->node);
@@ -83,6 +93,7 @@ static void sw_dev_destructor(struct net_device *dev)
 {
 	struct sw_dev *sw = netdev_priv(dev);
 
+	gro_cells_destroy(&sw->gro_cells);
 	sw_napt_destroy(sw->napt);
 	sw->napt = NULL;
 	sw_stats_free(sw);

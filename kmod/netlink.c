@@ -74,6 +74,7 @@ static const struct nla_policy sw_policy[SOFTWIRE_A_MAX + 1] = {
 	[SOFTWIRE_A_MAX_PER_HOST]	= { .type = NLA_U32 },
 	[SOFTWIRE_A_MARK]		= { .type = NLA_U32 },
 	[SOFTWIRE_A_MSS_CLAMP]		= { .type = NLA_U16 },
+	[SOFTWIRE_A_FASTPATH]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[SOFTWIRE_A_FORWARD]		= NLA_POLICY_NESTED(sw_nl_fwd_policy),
 };
 
@@ -577,6 +578,8 @@ static int sw_create(struct net *net, struct genl_info *info,
 {
 	const struct nlattr *name = info->attrs[SOFTWIRE_A_IFNAME];
 	struct net_device *dev;
+	struct sw_dev *sw;
+	int err;
 
 	if (__dev_get_by_name(net, nla_data(name))) {
 		SW_EXTACK_ATTR_FMT(info->extack, name,
@@ -589,6 +592,14 @@ static int sw_create(struct net *net, struct genl_info *info,
 	dev = sw_dev_create(net, nla_data(name), cfg, mtu, info->extack);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
+	sw = netdev_priv(dev);
+	err = sw_fp_apply(sw, rtnl_dereference(sw->cfg));
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SOFTWIRE_A_FASTPATH],
+				    "fastpath: could not be turned on");
+		unregister_netdevice(dev);
+		return err;
+	}
 	sw_nl_notify(dev, SOFTWIRE_EVENT_INST_ADDED);
 	return 0;
 }

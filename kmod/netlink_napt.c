@@ -200,6 +200,8 @@ static int sw_parse_params(struct sw_config *cfg, struct nlattr **attrs,
 		err = sw_parse_mss(attrs[SOFTWIRE_A_MSS_CLAMP], cfg, extack);
 	if (!err && attrs[SOFTWIRE_A_MARK])
 		cfg->mark = nla_get_u32(attrs[SOFTWIRE_A_MARK]);
+	if (!err && attrs[SOFTWIRE_A_FASTPATH])
+		cfg->fastpath = nla_get_u8(attrs[SOFTWIRE_A_FASTPATH]);
 	return err;
 }
 
@@ -211,7 +213,7 @@ int sw_nl_params_new(struct sw_config *cfg, struct nlattr **attrs,
 				    "forward: add forwards once the instance exists");
 		return -EINVAL;
 	}
-	/* sw_config_derive() set the defaults; mark and mss-clamp are 0 */
+	/* sw_config_derive() set the defaults; mark and mss-clamp are 0, fastpath off */
 	return sw_parse_params(cfg, attrs, extack);
 }
 
@@ -227,7 +229,7 @@ static size_t sw_fwd_size(void)
 
 size_t sw_nl_params_size(void)
 {
-	return nla_total_size(sizeof(u8)) +		/* FILTER */
+	return nla_total_size(sizeof(u8)) * 2 +	/* FILTER, FASTPATH */
 	       nla_total_size(sizeof(u32)) * 7 +	/* TIMEOUT_*, MAX_*, MARK */
 	       nla_total_size(sizeof(u16)) +		/* MSS_CLAMP */
 	       nla_total_size(0) +			/* FORWARDS */
@@ -286,7 +288,8 @@ int sw_nl_params_put(struct sk_buff *skb, const struct sw_dev *sw,
 	    nla_put_u32(skb, SOFTWIRE_A_MAX_MAPPINGS, p->max_mappings) ||
 	    nla_put_u32(skb, SOFTWIRE_A_MAX_PER_HOST, p->max_per_host) ||
 	    nla_put_u32(skb, SOFTWIRE_A_MARK, cfg->mark) ||
-	    nla_put_u16(skb, SOFTWIRE_A_MSS_CLAMP, cfg->mss_clamp))
+	    nla_put_u16(skb, SOFTWIRE_A_MSS_CLAMP, cfg->mss_clamp) ||
+	    nla_put_u8(skb, SOFTWIRE_A_FASTPATH, cfg->fastpath))
 		return -EMSGSIZE;
 	return sw_put_fwds(skb, sw->napt);
 }
@@ -351,6 +354,15 @@ static int sw_set(struct sw_dev *sw, struct sw_net *sn, struct genl_info *info)
 	if (!cfg)
 		return -ENOMEM;
 	err = sw_parse_params(cfg, info->attrs, info->extack);
+	if (!err) {
+		err = sw_fp_apply(sw, cfg);
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[SOFTWIRE_A_FASTPATH],
+					    "fastpath: could not be turned on");
+			sw_fp_apply(sw, old);
+		}
+	}
 	if (err) {
 		sw_config_free(cfg);	/* never published */
 		return err;
@@ -361,26 +373,45 @@ static int sw_set(struct sw_dev *sw, struct sw_net *sn, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The instance the request names, with RTNL and then sn->lock taken;
+ * sw_nl_unlock() releases both. On error nothing is held.
+ */
+static struct net_device *sw_nl_lock_dev(struct genl_info *info,
+					 struct sw_net *sn)
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = sw_nl_lookup(genl_info_net(info), info);
+	if (IS_ERR(dev)) {
+		rtnl_unlock();
+		return dev;
+	}
+	mutex_lock(&sn->lock);
+	return dev;
+}
+
+static void sw_nl_unlock(struct sw_net *sn)
+{
+	mutex_unlock(&sn->lock);
+	rtnl_unlock();
+}
+
 int sw_nl_inst_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
-	struct sw_net *sn = sw_net(net);
+	struct sw_net *sn = sw_net(genl_info_net(info));
 	struct net_device *dev;
 	int err;
 
 	err = sw_set_check_fixed(info);
 	if (err)
 		return err;
-	rtnl_lock();
-	dev = sw_nl_lookup(net, info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-	} else {
-		mutex_lock(&sn->lock);
-		err = sw_set(netdev_priv(dev), sn, info);
-		mutex_unlock(&sn->lock);
-	}
-	rtnl_unlock();
+	dev = sw_nl_lock_dev(info, sn);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	err = sw_set(netdev_priv(dev), sn, info);
+	sw_nl_unlock(sn);
 	return err;
 }
 
@@ -555,8 +586,7 @@ static int sw_fwd_del(struct net_device *dev, struct sw_net *sn,
 static int sw_fwd_do(struct genl_info *info, bool add)
 {
 	struct nlattr *tb[SOFTWIRE_FWD_A_MAX + 1];
-	struct net *net = genl_info_net(info);
-	struct sw_net *sn = sw_net(net);
+	struct sw_net *sn = sw_net(genl_info_net(info));
 	struct net_device *dev;
 	struct sw_fwd f = {};
 	int err;
@@ -564,17 +594,12 @@ static int sw_fwd_do(struct genl_info *info, bool add)
 	err = sw_fwd_parse(info, add, &f, tb);
 	if (err)
 		return err;
-	rtnl_lock();
-	dev = sw_nl_lookup(net, info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-	} else {
-		mutex_lock(&sn->lock);
-		err = add ? sw_fwd_add(dev, sn, &f, tb, info->extack) :
-			    sw_fwd_del(dev, sn, &f, tb, info->extack);
-		mutex_unlock(&sn->lock);
-	}
-	rtnl_unlock();
+	dev = sw_nl_lock_dev(info, sn);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	err = add ? sw_fwd_add(dev, sn, &f, tb, info->extack) :
+		    sw_fwd_del(dev, sn, &f, tb, info->extack);
+	sw_nl_unlock(sn);
 	return err;
 }
 
@@ -733,7 +758,7 @@ static size_t sw_stats_size(void)
 	size_t size = nla_total_size(IFNAMSIZ) +	/* IFNAME */
 		      nla_total_size(sizeof(u32)) +	/* IFINDEX */
 		      nla_total_size(0) +		/* STATS */
-		      nla_total_size_64bit(sizeof(u64)) * 4 +
+		      nla_total_size_64bit(sizeof(u64)) * 5 +
 		      nla_total_size(sizeof(u32)) +	/* MAPPINGS */
 		      nla_total_size(0);		/* DROPS */
 	unsigned int r;
@@ -790,6 +815,8 @@ static int sw_put_stats(struct sk_buff *skb, struct net_device *dev)
 			      SOFTWIRE_STATS_A_PAD) ||
 	    nla_put_u32(skb, SOFTWIRE_STATS_A_MAPPINGS,
 			sw->napt ? sw_napt_count(sw->napt) : 0) ||
+	    nla_put_u64_64bit(skb, SOFTWIRE_STATS_A_FASTPATH_PACKETS,
+			      sw_stats_fastpath_read(sw), SOFTWIRE_STATS_A_PAD) ||
 	    sw_put_drops(skb, sw))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

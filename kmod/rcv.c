@@ -42,14 +42,19 @@ struct sw_dev *sw_rcv_find(const struct sw_net *sn, const struct in6_addr *a,
 
 /*
  * Hand a translated IPv4 packet to the stack as received on the device
- * (then forwarded to the LAN by routing). The core counts a full backlog
- * in rx_dropped.
+ * (then forwarded to the LAN by routing), through the device's GRO cells
+ * so that the segments of a TCP flow out of the tunnel are coalesced
+ * before routing. A packet that is already a GSO super-packet or carries
+ * a partial checksum (from a veth, or hairpinned from our own xmit) is
+ * no GRO material and takes the backlog. The core counts a full queue in
+ * rx_dropped.
  */
 void sw_dp_deliver(struct sw_dev *sw, const struct sw_config *cfg,
 		   struct sk_buff *skb)
 {
 	struct net_device *dev = sw->dev;
-	unsigned int len = skb->len;
+	unsigned int segs = sw_skb_segs(skb), len = skb->len;
+	int r;
 
 	__skb_tunnel_rx(skb, dev, dev_net(dev));
 	skb->protocol = htons(ETH_P_IP);
@@ -59,8 +64,12 @@ void sw_dp_deliver(struct sw_dev *sw, const struct sw_config *cfg,
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	if (cfg->mark)
 		skb->mark = cfg->mark;
-	if (netif_rx(skb) == NET_RX_SUCCESS)
-		dev_sw_netstats_rx_add(dev, len);
+	if (skb_is_gso(skb) || skb->ip_summed == CHECKSUM_PARTIAL)
+		r = netif_rx(skb);
+	else
+		r = gro_cells_receive(&sw->gro_cells, skb);
+	if (r == NET_RX_SUCCESS)
+		sw_tstats_add(dev, false, segs, len);
 }
 
 /*

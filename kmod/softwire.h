@@ -28,6 +28,7 @@
 #include <net/ipv6.h>
 #include <net/dst_cache.h>
 #include <net/genetlink.h>
+#include <net/gro_cells.h>
 #include <linux/softwire.h>
 
 #include "compat.h"
@@ -59,6 +60,7 @@ struct sw_config {
 	struct sw_napt_params napt;	/* timeouts, limits, filtering */
 	u32 mark;			/* skb->mark of translated inbound packets, 0 = none */
 	u16 mss_clamp;			/* TCP MSS clamp, 0 = off */
+	bool fastpath;			/* fastpath.c: on when set */
 	u32 bmr;			/* index of the BMR in rules[] */
 	u32 nr_rules;
 	struct sw_map_rule rules[] __counted_by(nr_rules);
@@ -81,6 +83,8 @@ struct sw_dev {
 	struct sw_drop_stats __percpu *drops;
 	struct sw_napt *napt;		/* mapping table, for cfg->ce.ps; owned */
 	struct list_head rcv_node;	/* in sw_net.rcv_list iff node is listed */
+	struct gro_cells gro_cells;	/* decapsulated packets into the stack */
+	struct sw_fp __rcu *fp;		/* fast path, while on (fastpath.c) */
 };
 
 /* pernet.c */
@@ -139,6 +143,7 @@ enum sw_drop_reason {
 
 struct sw_drop_stats {
 	u64_stats_t count[SW_DROP__MAX];
+	u64_stats_t fastpath;		/* packets the fast path sent */
 	struct u64_stats_sync syncp;
 };
 
@@ -146,12 +151,19 @@ int sw_stats_init(struct sw_dev *sw);
 void sw_stats_free(struct sw_dev *sw);
 void sw_stats_drop(struct sw_dev *sw, enum sw_drop_reason reason);
 void sw_stats_drops_read(const struct sw_dev *sw, u64 *count);
+void sw_stats_fastpath(struct sw_dev *sw);
+u64 sw_stats_fastpath_read(const struct sw_dev *sw);
 const char *sw_drop_reason_name(enum sw_drop_reason reason);
 
 /* xmit.c, rcv.c: the MAP-E CE packet path (datapath.h) */
 netdev_tx_t sw_xmit(struct sk_buff *skb, struct net_device *dev);
 int sw_rcv_init(void);
 void sw_rcv_exit(void);
+
+/* fastpath.c */
+struct sw_fp;
+int sw_fp_apply(struct sw_dev *sw, const struct sw_config *cfg);
+void sw_fp_disable(struct sw_dev *sw);
 
 /* netlink.c */
 int sw_nl_init(void);

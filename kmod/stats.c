@@ -75,6 +75,32 @@ void sw_stats_drops_read(const struct sw_dev *sw, u64 *count)
 	}
 }
 
+void sw_stats_fastpath(struct sw_dev *sw)
+{
+	struct sw_drop_stats *s = this_cpu_ptr(sw->drops);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->fastpath);
+	u64_stats_update_end(&s->syncp);
+}
+
+u64 sw_stats_fastpath_read(const struct sw_dev *sw)
+{
+	unsigned int start, cpu;
+	u64 sum = 0, v;
+
+	for_each_possible_cpu(cpu) {
+		const struct sw_drop_stats *s = per_cpu_ptr(sw->drops, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			v = u64_stats_read(&s->fastpath);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
 const char *sw_drop_reason_name(enum sw_drop_reason reason)
 {
 	if ((unsigned int)reason >= SW_DROP__MAX)

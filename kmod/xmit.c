@@ -128,16 +128,30 @@ static void sw_flow_hash_set(struct sk_buff *skb, const struct sw_flow *f)
  * its DF bit is set: then the sender learns the MTU (RFC 1191) and the
  * packet is dropped. GSO packets are judged by their segments.
  */
-int sw_encap_mtu_check(struct sk_buff *skb, struct dst_entry *dst)
+static int encap_mtu(struct dst_entry *dst)
 {
-	int mtu = (int)dst_mtu(dst) - (int)sizeof(struct ipv6hdr);
+	return max((int)dst_mtu(dst) - (int)sizeof(struct ipv6hdr),
+		   IPV4_MIN_MTU);
+}
+
+static bool encap_fits(const struct sk_buff *skb, struct dst_entry *dst)
+{
+	int mtu;
 
 	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return true;
+	mtu = encap_mtu(dst);
+	return skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+				 skb->len <= mtu;
+}
+
+int sw_encap_mtu_check(struct sk_buff *skb, struct dst_entry *dst)
+{
+	int mtu;
+
+	if (encap_fits(skb, dst))
 		return SW_OK;
-	mtu = max(mtu, IPV4_MIN_MTU);
-	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
-			      skb->len <= mtu)
-		return SW_OK;
+	mtu = encap_mtu(dst);
 	skb_dst_update_pmtu_no_confirm(skb, mtu);
 	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 	return SW_DROP_TOO_BIG;
@@ -147,13 +161,14 @@ int sw_encap_mtu_check(struct sk_buff *skb, struct dst_entry *dst)
 static int encap_output(struct net_device *dev, struct sk_buff *skb,
 			unsigned int len)
 {
+	unsigned int segs = sw_skb_segs(skb);
 	int err;
 
 	err = ip6_local_out(dev_net(dev), NULL, skb);
 	if (unlikely(net_xmit_eval(err)))
 		DEV_STATS_INC(dev, tx_errors);
 	else
-		dev_sw_netstats_tx_add(dev, 1, len);
+		sw_tstats_add(dev, true, segs, len);
 	return SW_DONE;
 }
 
@@ -245,6 +260,9 @@ static int xmit_napt(struct sw_dev *sw, const struct sw_config *cfg,
 		return why;
 	ext = m->ext_port;
 	sw_napt_touch(sw->napt, m, f->tcp_flags, true);
+	/* not to our own address: sw_fp_xmit() leaves those to xmit_self() */
+	if (cfg->fastpath && f->daddr != sw_ce_ipv4(cfg))
+		sw_fp_learn(sw, skb, f);
 	/*
 	 * The port that selects a mesh peer: the destination port; for an
 	 * echo request, its identifier as it leaves (RFC 7597 8.2).
@@ -252,6 +270,71 @@ static int xmit_napt(struct sw_dev *sw, const struct sw_config *cfg,
 	sw_outer_dst(cfg, f->daddr, f->proto == SW_NP_ICMP ? ext : f->dport,
 		     &daddr6);
 	return xmit_encap(sw, cfg, skb, f, &daddr6, ext);
+}
+
+/*
+ * The fast path (fastpath.c), from the IPv4 PRE_ROUTING hook, RCU: a
+ * packet of a learned flow goes through the same NAPT and encapsulation
+ * as xmit_napt(), with the TTL decremented as forwarding would. Every
+ * check that could send the packet the full way comes before the first
+ * change to it or to the mapping. True when the packet was consumed.
+ */
+bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
+		const struct sw_fp *fp, struct sk_buff *skb)
+{
+	struct net_device *dev = sw->dev;
+	struct dst_entry *dst;
+	struct sw_mapping *m;
+	struct in6_addr daddr6;
+	struct flowi6 fl6;
+	struct sw_flow f;
+	__be16 ext;
+	int r;
+
+	/* forwarding would fragment it, or answer Frag Needed */
+	if (skb->len > dev->mtu &&
+	    !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, dev->mtu)))
+		return false;
+	if (sw_flow_parse(skb, &f, true) != SW_OK || f.icmp_err ||
+	    f.daddr == sw_ce_ipv4(cfg))
+		return false;
+	if (!sw_fp_known(fp, dev_net(dev), skb->dev->ifindex, &f))
+		return false;
+	m = sw_napt_out(sw->napt, f.proto, f.saddr, f.sport, f.daddr,
+			f.dport, &r);
+	if (!m)
+		return false;
+	ext = m->ext_port;
+	sw_outer_dst(cfg, f.daddr, f.proto == SW_NP_ICMP ? ext : f.dport,
+		     &daddr6);
+	dst = sw_encap_route(sw, cfg, skb, &daddr6, &fl6);
+	if (!dst)
+		return false;
+	if (!encap_fits(skb, dst) ||
+	    skb_ensure_writable(skb, skb_network_offset(skb) + f.ihl)) {
+		dst_release(dst);
+		return false;
+	}
+
+	/* committed: from here on the packet is ours */
+	ip_decrease_ttl(ip_hdr(skb));
+	skb->dev = dev;
+	sw_napt_touch(sw->napt, m, f.tcp_flags, true);
+	r = sw_xlat_src(skb, &f, sw_ce_ipv4(cfg), ext);
+	if (r != SW_OK) {
+		dst_release(dst);
+		sw_dp_drop(sw, skb, r, true);
+		return true;
+	}
+	sw_xlat_ipid(dev_net(dev), skb, cfg);
+	sw_xlat_mss_clamp(skb, &f, cfg->mss_clamp);
+	sw_flow_hash_set(skb, &f);
+	r = sw_encap_send(sw, skb, dst, &fl6);
+	if (r != SW_DONE)
+		sw_dp_drop(sw, skb, r, true);
+	else
+		sw_stats_fastpath(sw);
+	return true;
 }
 
 /*
@@ -288,7 +371,7 @@ static int xmit_hairpin(struct sw_dev *sw, const struct sw_config *cfg,
 		r = sw_xlat_dst(skb, f, int_addr, int_port);
 	if (r != SW_OK)
 		return r;
-	dev_sw_netstats_tx_add(sw->dev, 1, skb->len);
+	sw_tstats_add(sw->dev, true, sw_skb_segs(skb), skb->len);
 	sw_dp_deliver(sw, cfg, skb);
 	return SW_DONE;
 }

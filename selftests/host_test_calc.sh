@@ -54,8 +54,6 @@ vs_oracle() {
 	done
 }
 
-EX1_RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
-
 log "RFC 7597 Appendix A example 1 (CE, BMR), literal values from the RFC"
 # shellcheck disable=SC2086
 calc_json "ex1" end-user-prefix 2001:db8:12:3400::/56 $EX1_RULE psid-offset 6
@@ -153,50 +151,29 @@ print('%s/%d' % (i.IPv6Address(n), $plen))")
 done
 
 log "invalid input: message on stderr starting 'swctl: ', naming the field"
-# shellcheck disable=SC2086
-{
-check_fail_msg "EUP outside the rule" '^swctl: .*end-user-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:ff12:3400::/56 $EX1_RULE
-check_fail_msg "EUP shorter than n + o" '^swctl: .*end-user-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12::/48 $EX1_RULE
-check_fail_msg "EUP with host bits" '^swctl: .*end-user-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3401::/56 $EX1_RULE
-check_fail_msg "ea-len 49" '^swctl: .*ea-len' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 49
-check_fail_msg "n + o > 64" '^swctl: .*(ea-len|ipv6-prefix)' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8:12:3400::/56 ipv4-prefix 192.0.2.0/24 ea-len 16
-check_fail_msg "a + k > 16" '^swctl: .*psid' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 $EX1_RULE \
-	psid-offset 10
-check_fail_msg "ipv6-prefix /65" '^swctl: .*ipv6-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8::/65 ipv4-prefix 192.0.2.0/24 ea-len 16
-check_fail_msg "ipv4-prefix /33" '^swctl: .*ipv4-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/33 ea-len 16
-check_fail_msg "ipv6-prefix host bits" '^swctl: .*ipv6-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8:1::/32 ipv4-prefix 192.0.2.0/24 ea-len 16
-check_fail_msg "ipv4-prefix host bits" '^swctl: .*ipv4-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.1/24 ea-len 16
-check_fail_msg "psid >= 2^psid-len" '^swctl: .*psid' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 $R45 \
-	psid-len 8 psid 256
-check_fail_msg "psid-len inconsistent with ea-len" '^swctl: .*psid-len' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 $EX1_RULE \
-	psid-len 4
-check_fail_msg "garbage ipv4-prefix" '^swctl: .*ipv4-prefix' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 rule \
-	ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2/24 ea-len 16
-check_fail_msg "missing rule" '^swctl: ' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56
-check_fail_msg "unknown keyword" '^swctl: ' \
-	"$SWCTL" map-e calc end-user-prefix 2001:db8:12:3400::/56 $EX1_RULE \
-	bogus 1
+# refused DESC FIELD_ERE ARGS...: `swctl map-e calc ARGS` fails, stderr naming the field.
+refused() { check_fail_msg "$1" "^swctl: .*$2" "$SWCTL" map-e calc "${@:3}"; }
+# bad_rule DESC FIELD_ERE IPV6_PREFIX IPV4_PREFIX EA_LEN: refused with EUP
+# 2001:db8:12:3400::/56 and that rule.
+bad_rule() {
+	refused "$1" "$2" $EUP1 rule ipv6-prefix "$3" ipv4-prefix "$4" ea-len "$5"
 }
+EUP1="end-user-prefix 2001:db8:12:3400::/56"
+refused "EUP outside the rule" end-user-prefix end-user-prefix 2001:db8:ff12:3400::/56 $EX1_RULE
+refused "EUP shorter than n + o" end-user-prefix end-user-prefix 2001:db8:12::/48 $EX1_RULE
+refused "EUP with host bits" end-user-prefix end-user-prefix 2001:db8:12:3401::/56 $EX1_RULE
+bad_rule "ea-len 49" ea-len 2001:db8::/40 192.0.2.0/24 49
+bad_rule "n + o > 64" '(ea-len|ipv6-prefix)' 2001:db8:12:3400::/56 192.0.2.0/24 16
+refused "a + k > 16" psid $EUP1 $EX1_RULE psid-offset 10
+bad_rule "ipv6-prefix /65" ipv6-prefix 2001:db8::/65 192.0.2.0/24 16
+bad_rule "ipv4-prefix /33" ipv4-prefix 2001:db8::/40 192.0.2.0/33 16
+bad_rule "ipv6-prefix host bits" ipv6-prefix 2001:db8:1::/32 192.0.2.0/24 16
+bad_rule "ipv4-prefix host bits" ipv4-prefix 2001:db8::/40 192.0.2.1/24 16
+refused "psid >= 2^psid-len" psid $EUP1 $R45 psid-len 8 psid 256
+refused "psid-len inconsistent with ea-len" psid-len $EUP1 $EX1_RULE psid-len 4
+bad_rule "garbage ipv4-prefix" ipv4-prefix 2001:db8::/40 192.0.2/24 16
+refused "missing rule" "" $EUP1
+refused "unknown keyword" "" $EUP1 $EX1_RULE bogus 1
 
 log "plain-text output mentions the derived values"
 # shellcheck disable=SC2086

@@ -6,6 +6,8 @@
 #
 #   trap cleanup EXIT         (cleanup() should call lib_cleanup last)
 #   require_root; require_swctl; require_module
+#   or lib_begin [CMD...]     (all of the above, ip python3 CMD..., dmesg_mark;
+#                             the default cleanup() is lib_cleanup alone)
 #   ns_create NS              (sets $NS to a fresh netns, lo up, auto-deleted)
 #   check_eq / check_match / check_ok / check_fail_msg / json_get / wait_for
 #   ksft_exit                 (exit 0 if every check passed, 1 otherwise)
@@ -20,6 +22,10 @@ ksft_skip=4
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TEST_NAME=$(basename "$0" .sh)
+
+# RFC 7597 Appendix A example 1: with EUP 2001:db8:12:3400::/56 -> 192.0.2.18,
+# PSID 0x34.
+EX1_RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
 
 _n_checks=0
 _n_fail=0
@@ -240,6 +246,21 @@ lib_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	_ns_list=()
+}
+
+# The EXIT handler lib_begin installs. A test with more to undo defines its
+# own after sourcing this file, calling lib_cleanup last.
+cleanup() { lib_cleanup; }
+
+# lib_begin [CMD...]: common start of a test that needs the module: EXIT
+# trap, root, swctl, the module, ip, python3 and CMD..., the dmesg marker.
+lib_begin() {
+	trap cleanup EXIT
+	require_root
+	require_swctl
+	require_module
+	require_cmd ip python3 "$@"
+	dmesg_mark
 }
 
 ksft_exit() {

@@ -28,7 +28,8 @@
 #           legacy-iid -> 192.0.2.18, PSID 0x34, MAP address 2001:db8:1234:0:c0:2:1200:3400,
 #           240 ports in 15 ranges of 16
 #
-# Usage: mape_topo [ce2]; mape_br_tunnel ADDR; mape_ce_add VARIANT [OPTIONS...]
+# Usage: mape_start [REASON] (or mape_begin; mape_topo [ce2]); mape_ce_up;
+# mape_br_tunnel ADDR; mape_ce_add VARIANT [OPTIONS...]
 # (or mape_ce_baseline VARIANT: ip6tnl + nftables SNAT, no softwire); cap_start/cap_stop;
 # udp_bg / bg_wait; mape_stats/mape_drop/mape_mappings; port_in_set.
 
@@ -40,7 +41,7 @@ LAN_A=198.51.100.2
 LAN_B=198.51.100.3
 INET_A=203.0.113.10
 INET_B=203.0.113.20
-RULE_RFC="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
+RULE_RFC=$EX1_RULE
 RULE_V6P="rule ipv6-prefix 2001:db8::/32 ipv4-prefix 192.0.2.0/24 ea-len 16 psid-offset 4"
 MAP6_RFC=2001:db8:12:3400:0:c000:212:34
 MAP6_CE2=2001:db8:12:3500:0:c000:212:35
@@ -78,25 +79,36 @@ _router() {
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 }
 
+# _ce_site LAN CE N EUP...: a LAN host and a CE on core link N (CE w0
+# 2001:db8:ff00:N::2 -- core cN ::1): links, addresses, default routes, and the
+# core's routes of the EUPs to the CE. $CORE exists.
+_ce_site() {
+	local lan=$1 ce=$2 n=$3 eup
+	shift 3
+	_veth "$lan" eth0 "$ce" l0
+	_veth "$ce" w0 "$CORE" "c$n"
+	_router "$ce"
+	ip -n "$lan" addr add $LAN_A/24 dev eth0
+	ip -n "$lan" route add default via 198.51.100.1
+	ip -n "$ce" addr add 198.51.100.1/24 dev l0
+	ip -n "$ce" addr add "2001:db8:ff00:$n::2/64" dev w0 nodad
+	ip -n "$ce" -6 route add default via "2001:db8:ff00:$n::1"
+	ip -n "$CORE" addr add "2001:db8:ff00:$n::1/64" dev "c$n" nodad
+	for eup in "$@"; do
+		ip -n "$CORE" -6 route add "$eup" via "2001:db8:ff00:$n::2"
+	done
+}
+
+# shellcheck disable=SC2120  # ce2: test_mape_dp_spoof.sh
 mape_topo() {
 	local with_ce2=${1:-}
 	ns_create LAN; ns_create CE; ns_create CORE; ns_create BR; ns_create INET
-	_veth "$LAN" eth0 "$CE" l0
-	_veth "$CE" w0 "$CORE" c1
+	_ce_site "$LAN" "$CE" 1 2001:db8:12:3400::/56 2001:db8:1234::/48
+	ip -n "$LAN" addr add $LAN_B/24 dev eth0
 	_veth "$CORE" c3 "$BR" b0
 	_veth "$BR" i0 "$INET" eth0
-	_router "$CE"; _router "$CORE"; _router "$BR"
-
-	ip -n "$LAN" addr add $LAN_A/24 dev eth0
-	ip -n "$LAN" addr add $LAN_B/24 dev eth0
-	ip -n "$LAN" route add default via 198.51.100.1
-	ip -n "$CE" addr add 198.51.100.1/24 dev l0
-	ip -n "$CE" addr add 2001:db8:ff00:1::2/64 dev w0 nodad
-	ip -n "$CE" -6 route add default via 2001:db8:ff00:1::1
-	ip -n "$CORE" addr add 2001:db8:ff00:1::1/64 dev c1 nodad
+	_router "$CORE"; _router "$BR"
 	ip -n "$CORE" addr add 2001:db8:ff00:3::1/64 dev c3 nodad
-	ip -n "$CORE" -6 route add 2001:db8:12:3400::/56 via 2001:db8:ff00:1::2
-	ip -n "$CORE" -6 route add 2001:db8:1234::/48 via 2001:db8:ff00:1::2
 	ip -n "$CORE" -6 route add 2001:db8:ffff::/48 via 2001:db8:ff00:3::2
 	ip -n "$BR" addr add 2001:db8:ff00:3::2/64 dev b0 nodad
 	ip -n "$BR" addr add $BR6/128 dev lo nodad
@@ -108,16 +120,7 @@ mape_topo() {
 
 	if [ "$with_ce2" = ce2 ]; then
 		ns_create CE2; ns_create LAN2
-		_veth "$LAN2" eth0 "$CE2" l0
-		_veth "$CE2" w0 "$CORE" c2
-		_router "$CE2"
-		ip -n "$LAN2" addr add $LAN_A/24 dev eth0
-		ip -n "$LAN2" route add default via 198.51.100.1
-		ip -n "$CE2" addr add 198.51.100.1/24 dev l0
-		ip -n "$CE2" addr add 2001:db8:ff00:2::2/64 dev w0 nodad
-		ip -n "$CE2" -6 route add default via 2001:db8:ff00:2::1
-		ip -n "$CORE" addr add 2001:db8:ff00:2::1/64 dev c2 nodad
-		ip -n "$CORE" -6 route add 2001:db8:12:3500::/56 via 2001:db8:ff00:2::2
+		_ce_site "$LAN2" "$CE2" 2 2001:db8:12:3500::/56
 	fi
 }
 
@@ -356,6 +359,22 @@ mape_begin() {
 	require_datapath
 	dmesg_mark
 }
+
+# The EXIT handler mape_start installs (over lib.sh's). A test with more to
+# undo defines its own after sourcing this file, ending with these two.
+cleanup() { mape_cleanup; lib_cleanup; }
+
+# mape_start [REASON]: EXIT trap, mape_begin, mape_topo. With REASON the test
+# is of softwire's own behaviour and skips in baseline mode, saying why.
+mape_start() {
+	trap cleanup EXIT
+	mape_begin
+	[ -z "${1:-}" ] || ! baseline || skip "$1"
+	mape_topo
+}
+
+# mape_ce_up: the rfc CE (mape_ce_add rfc), or the test ends here.
+mape_ce_up() { mape_ce_add rfc || { _failed "create the CE"; ksft_exit; }; }
 
 # mape_drops_total [NS]: sum of all drop counters.
 mape_drops_total() { json_get "$(mape_stats "${1:-$CE}")" "sum(j.get('drops', {}).values())"; }

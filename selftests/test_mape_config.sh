@@ -21,19 +21,11 @@
 
 . "$(dirname "$0")/lib.sh"
 
-cleanup() { lib_cleanup; }
-trap cleanup EXIT
-
-require_root
-require_swctl
-require_module
-require_cmd ip python3
-dmesg_mark
+lib_begin
 ns_create NS
 ORACLE=$LIB_DIR/maporacle.py
 SWNL=$LIB_DIR/swnl.py
 
-EX1_RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
 # sw1's EUP: BMR 2001:db8:8000::/33, EA bits 0xa5c3 at bits 33..48.
 SW1_EUP=2001:db8:d2e1:8000::/49
 SW1_BMR="ipv6-prefix 2001:db8:8000::/33 ipv4-prefix 203.0.113.0/24 ea-len 16 psid-offset 4"

@@ -109,8 +109,24 @@ check_ok "show mape1 (text)" nsw "$NS" show mape1
 check_match "text: filter and timeouts line" \
 	'^    filter apdf timeout-udp 600 timeout-tcp-est 8000 timeout-tcp-trans 300 timeout-icmp 90$' "$OUT"
 check_match "text: limits line" \
-	'^    max-mappings 100 max-per-host 10 mss-clamp 1400 mark 0x2a$' "$OUT"
+	'^    max-mappings 100 max-per-host 10 mss-clamp 1400 mark 0x2a fastpath off$' "$OUT"
 check_ok "del mape1" nsw "$NS" del mape1
+
+log "fastpath: off by default, on at add, off and on again with set"
+show_j mape0
+check_eq "mape0: fastpath off by default" false "$(json_get "$J" 'j["fastpath"]')"
+check_ok "add mape1 fastpath on" add mape1 fastpath on
+show_j mape1
+check_eq "mape1: fastpath on" true "$(json_get "$J" 'j["fastpath"]')"
+check_ok "set mape1 fastpath off" nsw "$NS" map-e set mape1 fastpath off
+show_j mape1
+check_eq "mape1: fastpath off" false "$(json_get "$J" 'j["fastpath"]')"
+check_ok "set mape1 fastpath on" nsw "$NS" map-e set mape1 fastpath on
+show_j mape1
+check_eq "mape1: fastpath on again" true "$(json_get "$J" 'j["fastpath"]')"
+check_fail_msg "fastpath maybe: usage error" '^swctl: invalid fastpath "maybe"$' \
+	nsw "$NS" map-e set mape1 fastpath maybe
+check_ok "del mape1 (with its fast path)" nsw "$NS" del mape1
 
 log "add: each out-of-range parameter refused, no device left behind"
 rejected "add timeout-udp 119" 'timeout-udp: must be at least 120 s (RFC 4787 REQ-5)' \
@@ -287,7 +303,7 @@ check_eq "stats: mappings 256" 256 "$(json_get "$(nsw "$NS" -j stats mape0)" 'j[
 log "stats: device counters, mapping count, every drop reason by name"
 check_ok "stats -j" nsw "$NS" -j stats mape0
 check_eq "stats: exactly the documented keys" \
-	"drops mappings rx_bytes rx_packets tx_bytes tx_packets" "$(json_get "$OUT" '" ".join(sorted(j))')"
+	"drops fastpath_packets mappings rx_bytes rx_packets tx_bytes tx_packets" "$(json_get "$OUT" '" ".join(sorted(j))')"
 check_eq "stats: no traffic" "0 0 0 0" \
 	"$(json_get "$OUT" '"%d %d %d %d" % (j["tx_packets"], j["tx_bytes"], j["rx_packets"], j["rx_bytes"])')"
 # The oracle: the names in kmod/stats.c, in enum order.
@@ -303,6 +319,10 @@ check_match "text: no drops shown" '^    drops: none$' "$OUT"
 check_ok "stats -s (text)" nsw "$NS" stats mape0 -s
 check_eq "text -s: one line per reason" "$(echo $REASONS | wc -w)" \
 	"$(printf '%s\n' "$OUT" | grep -cE '^        [a-z-]+ +0$')"
+check_ok "stats -s NAME (text)" nsw "$NS" stats -s mape0
+check_eq "stats -s NAME: one line per reason" "$(echo $REASONS | wc -w)" \
+	"$(printf '%s\n' "$OUT" | grep -cE '^        [a-z-]+ +0$')"
+check_fail_msg "stats with two names" '^swctl: stats: unexpected "mape0"$' nsw "$NS" stats mape0 mape0
 no_dev "stats of a missing instance" nosuch nsw "$NS" stats nosuch
 rejected "stats of veth0" 'veth0 is not a softwire device' nsw "$NS" stats veth0
 no_dev "mappings of a missing instance" nosuch \

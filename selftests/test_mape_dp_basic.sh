@@ -15,10 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
-cleanup() { mape_cleanup; lib_cleanup; }
-trap cleanup EXIT
-mape_begin
-mape_topo
+mape_start
 
 dd if=/dev/urandom of="$TMPD/blob" bs=1M count=4 status=none
 

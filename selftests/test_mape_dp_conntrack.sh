@@ -17,6 +17,12 @@
 #     never reaches the LAN socket (whose next datagram is one sent after the
 #     rule is back to 42).
 #  4. A 2 MB TCP transfer and ping through the CE with conntrack loaded.
+#  5. The README's input chain (policy drop for new traffic to the CE): after
+#     conntrack forgets the tunnel (flushed, as after a quiet period), an EIF
+#     datagram is dropped there without the ipencap rule, and delivered with
+#     it.
+#  6. With the fast path on, a TCP transfer through the stateful firewall:
+#     intact, carried by the fast path, followed by conntrack.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -102,6 +108,55 @@ bg_wait tcpsrv 30
 check_cond "received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd"
 check_ok "ping with conntrack" nx "$LAN" ping -n -c 2 -i 0.3 -W 5 $INET_A
 check_eq "no softwire drops" "" "$(mape_drops_nonzero)"
+
+# ---- 5
+fw_input() {	# fw_input yes|no: the README's input chain, with or without the ipencap rule
+	local encap=
+	[ "$1" = yes ] && encap="ip6 daddr $MAP6 meta l4proto ipencap accept"
+	nx "$CE" nft -f - <<-EOF
+	table inet swin
+	delete table inet swin
+	table inet swin {
+		counter encap_dropped { }
+		chain input_filter {
+			type filter hook input priority filter; policy drop;
+			ct state established,related accept
+			icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+			$encap
+			meta l4proto ipencap counter name "encap_dropped" drop
+		}
+	}
+	EOF
+}
+encap_dropped() { nx "$CE" nft list counter inet swin encap_dropped | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+check_ok "input chain without the ipencap rule" fw_input no
+udp_bg lan3 "$LAN" --bind $LAN_A:40000 --expect 1 --timeout 90
+nx "$CE" conntrack -F >/dev/null 2>&1
+udp_run "$INET" --bind $INET_C:7003 --send "$ext:no-encap-rule" >/dev/null
+wait_for 10 test "$(encap_dropped)" -gt 0
+check_eq "the tunnel packet is dropped by the input chain" 1 "$(encap_dropped)"
+check_ok "input chain with the README's ipencap rule" fw_input yes
+nx "$CE" conntrack -F >/dev/null 2>&1
+udp_run "$INET" --bind $INET_C:7004 --send "$ext:encap-rule" >/dev/null
+bg_wait lan3 60
+check_eq "the LAN socket's next datagram is the one the ipencap rule let in" \
+	"from $INET_C:7004 encap-rule" "$(bg_out lan3)"
+check_eq "nothing reached the drop rule" 0 "$(encap_dropped)"
+nx "$CE" nft delete table inet swin
+
+# ---- 6
+check_ok "fastpath on" nsw "$CE" map-e set mape0 fastpath on
+f0=$(mape_stat fastpath_packets)
+bg tcpsrv2 nx "$INET" socat -u TCP4-LISTEN:5002,reuseaddr OPEN:"$TMPD/rcvd2",creat,trunc
+wait_for 20 tcp_listening "$INET" 5002
+check_ok "2 MB TCP transfer with conntrack and the fast path" \
+	nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5002,bind=$LAN_A:41001
+bg_wait tcpsrv2 30
+check_cond "received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd2"
+check_cond "the fast path carried it" test "$(mape_stat fastpath_packets)" -gt $((f0 + 10))
+ct=$(nx "$CE" conntrack -L -p tcp --orig-src $LAN_A --orig-port-src 41001 2>/dev/null)
+log "conntrack: $ct"
+check_match "conntrack followed the connection (assured)" "dport=5002 .*\[ASSURED\]" "$ct"
 
 dmesg_check
 ksft_exit

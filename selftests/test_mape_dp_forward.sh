@@ -13,12 +13,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
-cleanup() { mape_cleanup; lib_cleanup; }
-trap cleanup EXIT
-mape_begin
-baseline && skip "static forwards are softwire's"
-mape_topo
-mape_ce_add rfc || { _failed "create the CE"; ksft_exit; }
+mape_start "static forwards are softwire's"
+mape_ce_up
 
 check_ok "forward add udp 1232" nsw "$CE" map-e forward add mape0 proto udp port 1232 to $LAN_A:6000
 check_ok "forward add tcp 1233 (same port)" nsw "$CE" map-e forward add mape0 proto tcp port 1233 to $LAN_A

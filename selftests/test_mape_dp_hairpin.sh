@@ -15,12 +15,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
-cleanup() { mape_cleanup; lib_cleanup; }
-trap cleanup EXIT
-mape_begin
-baseline && skip "hairpinning is softwire's"
-mape_topo
-mape_ce_add rfc || { _failed "create the CE"; ksft_exit; }
+mape_start "hairpinning is softwire's"
+mape_ce_up
 
 udp_bg srv "$INET" --bind $INET_A:5000 --expect 1 --timeout 30
 udp_bg a "$LAN" --bind $LAN_A:40000 --send $INET_A:5000:open --expect 1 --echo --timeout 60

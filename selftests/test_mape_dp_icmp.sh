@@ -20,11 +20,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
-cleanup() { mape_cleanup; lib_cleanup; }
-trap cleanup EXIT
-mape_begin
-mape_topo
-mape_ce_add rfc || { _failed "create the CE"; ksft_exit; }
+mape_start
+mape_ce_up
 
 # Two oracles per error: the capture (addresses, the quoted packet as
 # translated, its IPv4 header checksum; not its UDP checksum, which veth's

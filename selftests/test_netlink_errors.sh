@@ -18,18 +18,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
-cleanup() { lib_cleanup; }
-trap cleanup EXIT
-
-require_root
-require_swctl
-require_module
-require_cmd ip python3
-dmesg_mark
+lib_begin
 ns_create NS
 SWNL=$LIB_DIR/swnl.py
 REF0=$(module_refcnt)
-EX1_RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
 EUP=2001:db8:12:3400::/56
 BR=2001:db8:ffff::1
 

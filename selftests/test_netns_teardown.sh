@@ -19,17 +19,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-cleanup() { lib_cleanup; }
-trap cleanup EXIT
-
-require_root
-require_swctl
-require_module
-require_cmd ip python3
-dmesg_mark
+lib_begin
 REF0=$(module_refcnt)
 INIT_DEVS0=$(sw_devs "")
-EX1_RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
 
 # populate NS: sw0..sw7, sw0 up with an address and a default route.
 populate() {

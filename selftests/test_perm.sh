@@ -14,16 +14,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-cleanup() { lib_cleanup; }
-trap cleanup EXIT
-
-require_root
-require_swctl
-require_module
-require_cmd ip python3 setpriv unshare nsenter
-dmesg_mark
+lib_begin setpriv unshare nsenter
 ns_create NS
-EX1_RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
 EPERM_RE='^swctl: .*(not permitted|permission|EPERM)'
 
 # The unprivileged callers must be able to exec swctl.

@@ -15,15 +15,6 @@
 #include "params.h"
 #include "swctl.h"
 
-/* Which keywords were seen, to report the missing and refuse repeats. */
-#define SEEN_V6		(1u << 0)
-#define SEEN_V4		(1u << 1)
-#define SEEN_EA		(1u << 2)
-#define SEEN_OFF	(1u << 3)
-#define SEEN_PLEN	(1u << 4)
-#define SEEN_PSID	(1u << 5)
-#define SEEN_FMR	(1u << 6)
-
 struct mape_cfg {
 	const char *name;
 	uint8_t eup[16];
@@ -68,87 +59,115 @@ static int dup_kw(const char *ctx, const char *kw)
 	return SW_EXIT_USAGE;
 }
 
-static int rule_kw(struct sw_args *a, const char *ctx, const char *kw,
-		   struct sw_map_rule *r, unsigned int *seen)
+static int missing(const char *cmd, const char *kw)
+{
+	sw_err("%s: missing %s", cmd, kw);
+	return SW_EXIT_USAGE;
+}
+
+static int parse_u8(const char *val, uint8_t *out)
 {
 	unsigned long v;
-	const char *val;
 
-	if (strcmp(kw, "fmr") == 0) {
-		if (*seen & SEEN_FMR)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_FMR;
-		r->flags |= SW_RULE_FMR;
-		return 0;
-	}
-	val = sw_args_value(a, ctx, kw);
-	if (!val)
-		return SW_EXIT_USAGE;
-	if (strcmp(kw, "ipv6-prefix") == 0) {
-		if (*seen & SEEN_V6)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_V6;
-		if (sw_parse_ipv6_prefix(val, r->ipv6_prefix, &r->ipv6_prefix_len))
-			return sw_bad_value(kw, val);
-	} else if (strcmp(kw, "ipv4-prefix") == 0) {
-		if (*seen & SEEN_V4)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_V4;
-		if (sw_parse_ipv4_prefix(val, &r->ipv4_prefix, &r->ipv4_prefix_len))
-			return sw_bad_value(kw, val);
-	} else if (strcmp(kw, "ea-len") == 0) {
-		if (*seen & SEEN_EA)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_EA;
-		if (sw_parse_uint(val, UINT8_MAX, false, &v))
-			return sw_bad_value(kw, val);
-		r->ea_len = v;
-	} else if (strcmp(kw, "psid-offset") == 0) {
-		if (*seen & SEEN_OFF)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_OFF;
-		if (sw_parse_uint(val, UINT8_MAX, false, &v))
-			return sw_bad_value(kw, val);
-		r->psid_offset = v;
-	} else if (strcmp(kw, "psid-len") == 0) {
-		if (*seen & SEEN_PLEN)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_PLEN;
-		if (sw_parse_uint(val, UINT8_MAX, false, &v))
-			return sw_bad_value(kw, val);
-		r->psid_len = v;
-		r->flags |= SW_RULE_PSID_LEN_SET;
-	} else {	/* psid */
-		if (*seen & SEEN_PSID)
-			return dup_kw(ctx, kw);
-		*seen |= SEEN_PSID;
-		if (sw_parse_uint(val, UINT16_MAX, true, &v))
-			return sw_bad_value(kw, val);
-		r->psid = v;
-		r->flags |= SW_RULE_PSID_SET;
-	}
+	if (sw_parse_uint(val, UINT8_MAX, false, &v))
+		return -1;
+	*out = v;
 	return 0;
 }
 
-static bool is_rule_kw(const char *kw, bool allow_fmr)
+static int set_v6(struct sw_map_rule *r, const char *val)
 {
-	static const char *const kws[] = {
-		"ipv6-prefix", "ipv4-prefix", "ea-len", "psid-offset",
-		"psid-len", "psid",
-	};
+	return sw_parse_ipv6_prefix(val, r->ipv6_prefix, &r->ipv6_prefix_len);
+}
 
-	if (allow_fmr && strcmp(kw, "fmr") == 0)
-		return true;
-	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
-		if (strcmp(kw, kws[i]) == 0)
-			return true;
-	return false;
+static int set_v4(struct sw_map_rule *r, const char *val)
+{
+	return sw_parse_ipv4_prefix(val, &r->ipv4_prefix, &r->ipv4_prefix_len);
+}
+
+static int set_ea(struct sw_map_rule *r, const char *val)
+{
+	return parse_u8(val, &r->ea_len);
+}
+
+static int set_offset(struct sw_map_rule *r, const char *val)
+{
+	return parse_u8(val, &r->psid_offset);
+}
+
+static int set_psid_len(struct sw_map_rule *r, const char *val)
+{
+	return parse_u8(val, &r->psid_len);
+}
+
+static int set_psid(struct sw_map_rule *r, const char *val)
+{
+	unsigned long v;
+
+	if (sw_parse_uint(val, UINT16_MAX, true, &v))
+		return -1;
+	r->psid = v;
+	return 0;
+}
+
+/*
+ * The keywords of a rule. A keyword's index is its bit in the "seen" mask
+ * (to report the missing and refuse repeats); required ones are reported
+ * missing in this order.
+ */
+static const struct rule_kwd {
+	const char *kw;
+	int (*set)(struct sw_map_rule *r, const char *val);	/* NULL: no value */
+	uint32_t flag;		/* SW_RULE_* the keyword also sets */
+	bool required;
+} rule_kwds[] = {
+	{ "ipv6-prefix", set_v6, 0, true },
+	{ "ipv4-prefix", set_v4, 0, true },
+	{ "ea-len", set_ea, 0, true },
+	{ "psid-offset", set_offset, 0, false },
+	{ "psid-len", set_psid_len, SW_RULE_PSID_LEN_SET, false },
+	{ "psid", set_psid, SW_RULE_PSID_SET, false },
+	{ "fmr", NULL, SW_RULE_FMR, false },	/* only where FMRs are allowed */
+};
+#define N_RULE_KWDS	(sizeof(rule_kwds) / sizeof(rule_kwds[0]))
+
+static const struct rule_kwd *find_rule_kw(const char *kw, bool allow_fmr)
+{
+	for (size_t i = 0; i < N_RULE_KWDS; i++) {
+		if (strcmp(kw, rule_kwds[i].kw) != 0)
+			continue;
+		if (rule_kwds[i].flag == SW_RULE_FMR && !allow_fmr)
+			return NULL;
+		return &rule_kwds[i];
+	}
+	return NULL;
+}
+
+static int rule_kw(struct sw_args *a, const char *ctx, const struct rule_kwd *d,
+		   struct sw_map_rule *r, unsigned int *seen)
+{
+	unsigned int bit = 1u << (d - rule_kwds);
+	const char *val = NULL;
+
+	if (d->set) {
+		val = sw_args_value(a, ctx, d->kw);
+		if (!val)
+			return SW_EXIT_USAGE;
+	}
+	if (*seen & bit)
+		return dup_kw(ctx, d->kw);
+	*seen |= bit;
+	if (d->set && d->set(r, val))
+		return sw_bad_value(d->kw, val);
+	r->flags |= d->flag;
+	return 0;
 }
 
 /* After "rule": consume rule keywords until something else. */
 static int parse_rule(struct sw_args *a, const char *cmd, bool allow_fmr,
 		      struct sw_map_rule *r)
 {
+	const struct rule_kwd *d;
 	char ctx[64];
 	unsigned int seen = 0;
 	const char *kw;
@@ -157,22 +176,16 @@ static int parse_rule(struct sw_args *a, const char *cmd, bool allow_fmr,
 	snprintf(ctx, sizeof(ctx), "%s: rule", cmd);
 	memset(r, 0, sizeof(*r));
 	r->psid_offset = SW_PSID_OFFSET_DEFAULT;
-	while ((kw = sw_args_peek(a)) && is_rule_kw(kw, allow_fmr)) {
+	while ((kw = sw_args_peek(a)) && (d = find_rule_kw(kw, allow_fmr))) {
 		sw_args_next(a);
-		rc = rule_kw(a, ctx, kw, r, &seen);
+		rc = rule_kw(a, ctx, d, r, &seen);
 		if (rc)
 			return rc;
 	}
-	if (!(seen & SEEN_V6))
-		kw = "ipv6-prefix";
-	else if (!(seen & SEEN_V4))
-		kw = "ipv4-prefix";
-	else if (!(seen & SEEN_EA))
-		kw = "ea-len";
-	else
-		return 0;
-	sw_err("%s: missing %s", ctx, kw);
-	return SW_EXIT_USAGE;
+	for (size_t i = 0; i < N_RULE_KWDS; i++)
+		if (rule_kwds[i].required && !(seen & (1u << i)))
+			return missing(ctx, rule_kwds[i].kw);
+	return 0;
 }
 
 /* Keywords shared by calc and add. Returns -1 when kw is not one of them. */
@@ -205,12 +218,6 @@ static int common_kw(struct sw_args *a, const char *cmd, const char *kw,
 		return sw_bad_value(kw, val);
 	c->has_eup = true;
 	return 0;
-}
-
-static int missing(const char *cmd, const char *kw)
-{
-	sw_err("%s: missing %s", cmd, kw);
-	return SW_EXIT_USAGE;
 }
 
 static int unknown(const char *cmd, const char *kw)

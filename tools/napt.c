@@ -21,7 +21,7 @@
 
 void sw_usage_stats(FILE *f)
 {
-	fprintf(f, "Usage: swctl [-j [-p]] [-s] stats NAME [-s | --all]\n"
+	fprintf(f, "Usage: swctl [-j [-p]] [-s] stats [-s | --all] NAME [-s | --all]\n"
 		   "Packet counters of instance NAME, its number of NAPT mappings and\n"
 		   "its drop counters by reason (only the non-zero ones unless -s).\n");
 }
@@ -413,6 +413,7 @@ struct stats {
 	char name[IFNAMSIZ];
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint32_t mappings;
+	uint64_t fastpath_packets;
 	unsigned int ndrops;
 	struct drop drops[MAX_DROPS];
 };
@@ -464,6 +465,7 @@ static int stats_attr_cb(const struct nlattr *a, void *data)
 	case SOFTWIRE_STATS_A_RX_BYTES:		s->rx_bytes = get_u64(a); break;
 	case SOFTWIRE_STATS_A_MAPPINGS:		s->mappings = get_u32(a); break;
 	case SOFTWIRE_STATS_A_DROPS:		parse_drops(a, s); break;
+	case SOFTWIRE_STATS_A_FASTPATH_PACKETS:	s->fastpath_packets = get_u64(a); break;
 	}
 	return MNL_CB_OK;
 }
@@ -497,6 +499,7 @@ static void stats_json(const struct stats *s)
 	sw_json_uint("rx_packets", s->rx_packets);
 	sw_json_uint("rx_bytes", s->rx_bytes);
 	sw_json_uint("mappings", s->mappings);
+	sw_json_uint("fastpath_packets", s->fastpath_packets);
 	sw_json_obj_start("drops");
 	for (unsigned int i = 0; i < s->ndrops; i++)
 		sw_json_uint(s->drops[i].name, s->drops[i].count);
@@ -516,6 +519,9 @@ static void stats_print(const struct stats *s, bool all)
 	printf("    rx packets %llu bytes %llu\n",
 	       (unsigned long long)s->rx_packets,
 	       (unsigned long long)s->rx_bytes);
+	if (s->fastpath_packets)
+		printf("    fastpath packets %llu\n",
+		       (unsigned long long)s->fastpath_packets);
 	printf("    drops:");
 	for (unsigned int i = 0; i < s->ndrops; i++) {
 		if (!all && !s->drops[i].count)
@@ -530,24 +536,28 @@ static void stats_print(const struct stats *s, bool all)
 int sw_cmd_stats(struct sw_args *a)
 {
 	static struct stats s;
-	const char *name = sw_args_next(a), *opt;
+	const char *name = NULL, *arg;
 	bool all = sw_opts.all;
 	int rc;
 
-	if (sw_is_help(name) || sw_args_want_help(a)) {
+	if (sw_args_want_help(a)) {
 		sw_usage_stats(stdout);
 		return SW_EXIT_OK;
+	}
+	/* -s / --all before or after NAME: swctl stats [-s] NAME [-s] */
+	while ((arg = sw_args_next(a))) {
+		if (!strcmp(arg, "-s") || !strcmp(arg, "--all")) {
+			all = true;
+		} else if (!name) {
+			name = arg;
+		} else {
+			sw_err("stats: unexpected \"%s\"", arg);
+			return SW_EXIT_USAGE;
+		}
 	}
 	if (!name) {
 		sw_err("stats: missing NAME");
 		return SW_EXIT_USAGE;
-	}
-	while ((opt = sw_args_next(a))) {
-		if (strcmp(opt, "-s") && strcmp(opt, "--all")) {
-			sw_err("stats: unexpected \"%s\"", opt);
-			return SW_EXIT_USAGE;
-		}
-		all = true;
 	}
 	rc = talk_named(name, SOFTWIRE_CMD_STATS_GET, NLM_F_ACK, NULL,
 			stats_cb, &s, NULL, NULL);

@@ -82,6 +82,7 @@ static const struct adesc top_attrs[] = {
 	[SOFTWIRE_A_FORWARD]		= { "FORWARD", V_NEST, fwd_attrs, SOFTWIRE_FWD_A_MAX },
 	[SOFTWIRE_A_MAPPING]		= { "MAPPING", V_BIN },
 	[SOFTWIRE_A_STATS]		= { "STATS", V_BIN },
+	[SOFTWIRE_A_FASTPATH]		= { "FASTPATH", V_U8 },
 };
 
 static const char *const cmd_names[] = {

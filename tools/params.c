@@ -29,6 +29,7 @@ static const struct pdesc {
 	[SW_P_MAX_PER_HOST]	 = { "max-per-host", SOFTWIRE_A_MAX_PER_HOST, K_U32, false },
 	[SW_P_MSS_CLAMP]	 = { "mss-clamp", SOFTWIRE_A_MSS_CLAMP, K_U16, false },
 	[SW_P_MARK]		 = { "mark", SOFTWIRE_A_MARK, K_U32, true },
+	[SW_P_FASTPATH]		 = { "fastpath", SOFTWIRE_A_FASTPATH, K_U8, false },
 };
 
 static const char *const filter_names[] = {
@@ -79,6 +80,10 @@ int sw_params_kw(struct sw_args *a, const char *ctx, const char *kw,
 	if (i == SW_P_FILTER) {
 		if (parse_filter(val, &p->val[i]))
 			return sw_bad_value(kw, val);
+	} else if (i == SW_P_FASTPATH) {
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			return sw_bad_value(kw, val);
+		p->val[i] = strcmp(val, "on") == 0;
 	} else {
 		if (sw_parse_uint(val, kind_max(d->kind), d->hex, &v))
 			return sw_bad_value(kw, val);
@@ -234,6 +239,8 @@ void sw_params_json(const struct sw_params *p)
 		sw_json_uint("mark", p->val[SW_P_MARK]);
 	if (p->has[SW_P_MSS_CLAMP])
 		sw_json_uint("mss_clamp", p->val[SW_P_MSS_CLAMP]);
+	if (p->has[SW_P_FASTPATH])
+		sw_json_bool("fastpath", p->val[SW_P_FASTPATH]);
 	if (!p->has_fwds)
 		return;
 	sw_json_arr_start("forwards", false);
@@ -266,6 +273,8 @@ void sw_params_print(const struct sw_params *p, const char *indent)
 		line = true;
 		if (i == SW_P_FILTER)
 			printf("filter %s", filter_name(p->val[i]));
+		else if (i == SW_P_FASTPATH)
+			printf("fastpath %s", p->val[i] ? "on" : "off");
 		else if (pdesc[i].hex)
 			printf("%s 0x%x", pdesc[i].kw, p->val[i]);
 		else

@@ -24,6 +24,7 @@ enum sw_param {
 	SW_P_MAX_PER_HOST,
 	SW_P_MSS_CLAMP,
 	SW_P_MARK,
+	SW_P_FASTPATH,
 	SW_P__MAX,
 };
 
@@ -46,7 +47,8 @@ struct sw_params {
 #define SW_PARAMS_USAGE \
 	"       PARAMS := [filter { eif | adf | apdf }] [timeout-udp S]\n" \
 	"                 [timeout-tcp-est S] [timeout-tcp-trans S] [timeout-icmp S]\n" \
-	"                 [max-mappings N] [max-per-host N] [mss-clamp N] [mark M]\n"
+	"                 [max-mappings N] [max-per-host N] [mss-clamp N] [mark M]\n" \
+	"                 [fastpath { on | off }]\n"
 
 /*
  * If kw is a parameter keyword, consume its value into p. Returns -1 when

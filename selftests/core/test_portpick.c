@@ -267,6 +267,10 @@ static void test_not_sequential(void)
 	CHECK(adjacent * 20 < picks, "%u of %u picks adjacent", adjacent, picks);
 }
 
+/*
+ * The oracle of test_stride: portpick.c's gcd() is static and is what the
+ * stride choice trusts, so the test checks coprimality with its own.
+ */
 static uint32_t gcd(uint32_t a, uint32_t b)
 {
 	while (b) {

@@ -103,6 +103,8 @@ enum softwire_attr {
 	SOFTWIRE_A_FORWARD,		/* nested: SOFTWIRE_FWD_A_* */
 	SOFTWIRE_A_MAPPING,		/* nested: SOFTWIRE_MAP_A_* (MAP_GET) */
 	SOFTWIRE_A_STATS,		/* nested: SOFTWIRE_STATS_A_* (STATS_GET) */
+	SOFTWIRE_A_FASTPATH,		/* u8: 1 = established flows skip IPv4 routing
+					 * and netfilter (revalidated every 30 s), 0 = off */
 	__SOFTWIRE_A_MAX,
 };
 #define SOFTWIRE_A_MAX (__SOFTWIRE_A_MAX - 1)
@@ -180,6 +182,7 @@ enum softwire_stats_attr {
 	SOFTWIRE_STATS_A_MAPPINGS,	/* u32: current NAPT mappings */
 	SOFTWIRE_STATS_A_DROPS,		/* nested: SOFTWIRE_STATS_A_DROP... */
 	SOFTWIRE_STATS_A_DROP,		/* nested: SOFTWIRE_DROP_A_* */
+	SOFTWIRE_STATS_A_FASTPATH_PACKETS, /* u64: sent by the fast path */
 	__SOFTWIRE_STATS_A_MAX,
 };
 #define SOFTWIRE_STATS_A_MAX (__SOFTWIRE_STATS_A_MAX - 1)

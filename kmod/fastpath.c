@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * softwire: the fast path of an instance (`fastpath on`), for the LAN's
+ * established flows, in the spirit of an nftables flowtable.
+ *
+ * The first packets of a flow take the full way: IPv4 routing, the
+ * forward and postrouting chains, the device. When one of them reaches
+ * the device through a route to it (a forwarded packet, without options,
+ * IPsec or mark), the device learns the flow: (input device, addresses,
+ * protocol, ports) with the routing generation of that route and the time.
+ * From then on an IPv4 PRE_ROUTING hook, just after conntrack, sends the
+ * flow's packets straight into the device's translation and encapsulation
+ * (xmit.c sw_fp_xmit()): the TTL is decremented as forwarding does, and
+ * routing, the forward and postrouting chains and the device queue are
+ * skipped.
+ *
+ * What keeps that correct:
+ *  - any IPv4 routing change (routes, rules, addresses, links) bumps the
+ *    netns's routing generation, which voids every learned flow;
+ *  - a learned flow is good for SW_FP_REVALIDATE only: then one packet
+ *    takes the full way again (and is learned again if the firewall still
+ *    lets it through), so a changed firewall applies within that time;
+ *  - the flow is matched as it is before NAT (the hook runs before
+ *    destination NAT and was learned after all of it): a flow that any
+ *    NAT rewrites never matches, and keeps the full way;
+ *  - conntrack (when loaded) still sees every packet, so its entries stay
+ *    alive; a packet whose conntrack entry is not confirmed yet takes the
+ *    full way, which confirms it;
+ *  - whatever the fast path cannot do as forwarding would (TTL about to
+ *    expire, options, fragments, too big for the device or, with DF, for
+ *    the tunnel, no mapping) takes the full way, which answers with the
+ *    right ICMP or counts the drop.
+ *
+ * The learned flows live in a direct-mapped table of RCU pointers sized
+ * from max-mappings: a learn replaces what was in its slot, lookups take
+ * no lock. A flow pushed out by another just takes the full way until it
+ * is learned again. The hook and the table exist only while the instance
+ * has `fastpath on`.
+ */
+#include <linux/log2.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
+#include <net/xfrm.h>
+
+#include "datapath.h"
+
+/* how long a learned flow skips routing and the firewall */
+#define SW_FP_REVALIDATE	(30 * HZ)
+#define SW_FP_MIN_SLOTS		256U
+#define SW_FP_MAX_SLOTS		65536U
+
+struct sw_fp_flow {
+	struct rcu_head rcu;
+	unsigned long born;		/* jiffies when learned */
+	int iif;			/* input device */
+	int genid;			/* rt_genid_ipv4() of the route */
+	__be32 saddr, daddr;
+	__be16 sport, dport;		/* ICMP echo: identifier, 0 */
+	u8 proto;			/* enum sw_napt_proto */
+};
+
+struct sw_fp {
+	struct nf_hook_ops ops;
+	siphash_key_t key;
+	u32 mask;			/* slots - 1, a power of two less one */
+	struct sw_fp_flow __rcu *slot[];
+};
+
+static u32 fp_index(const struct sw_fp *fp, int iif, const struct sw_flow *f)
+{
+	return siphash_4u32((__force u32)f->saddr, (__force u32)f->daddr,
+			    (u32)ntohs(f->sport) << 16 | ntohs(f->dport),
+			    (u32)iif << 8 | f->proto, &fp->key) & fp->mask;
+}
+
+static bool fp_match(const struct sw_fp_flow *e, int iif,
+		     const struct sw_flow *f)
+{
+	return e->iif == iif && e->saddr == f->saddr && e->daddr == f->daddr &&
+	       e->sport == f->sport && e->dport == f->dport &&
+	       e->proto == f->proto;
+}
+
+static bool fp_fresh(const struct sw_fp_flow *e, const struct net *net)
+{
+	return e->genid == rt_genid_ipv4(net) &&
+	       time_before(jiffies, e->born + SW_FP_REVALIDATE);
+}
+
+/* RCU: was the flow of @f from device @iif learned, and is it still good? */
+bool sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
+		 const struct sw_flow *f)
+{
+	const struct sw_fp_flow *e;
+
+	e = rcu_dereference(fp->slot[fp_index(fp, iif, f)]);
+	return e && fp_match(e, iif, f) && fp_fresh(e, net);
+}
+
+/*
+ * The device's transmit path, RCU: @skb, whose 5-tuple is @f and which the
+ * NAPT mapped, made it through routing and the firewall to this device.
+ * Learn its flow if the fast path is on and may take it.
+ */
+void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
+		 const struct sw_flow *f)
+{
+	struct sw_fp *fp = rcu_dereference(sw->fp);
+	const struct dst_entry *dst = skb_dst(skb);
+	struct net *net = dev_net(sw->dev);
+	struct sw_fp_flow *e, *old;
+	const struct rtable *rt;
+	u32 i;
+
+	if (!fp || !dst || dst->ops->family != AF_INET || dst->dev != sw->dev)
+		return;
+	rt = (const struct rtable *)dst;
+	/* forwarded here by a route that is still current */
+	if (!rt_is_input_route(rt) || rt->rt_genid != rt_genid_ipv4(net) ||
+	    !skb->skb_iif)
+		return;
+	/* what the hook could not treat as the full way did */
+	if (skb->mark || skb_sec_path(skb) || ip_hdr(skb)->ihl != 5 ||
+	    f->icmp_err)
+		return;
+	i = fp_index(fp, skb->skb_iif, f);
+	old = rcu_dereference(fp->slot[i]);
+	if (old && fp_match(old, skb->skb_iif, f) && fp_fresh(old, net))
+		return;
+	e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+	if (!e)
+		return;
+	e->born = jiffies;
+	e->iif = skb->skb_iif;
+	e->genid = rt->rt_genid;
+	e->saddr = f->saddr;
+	e->daddr = f->daddr;
+	e->sport = f->sport;
+	e->dport = f->dport;
+	e->proto = f->proto;
+	old = unrcu_pointer(xchg(&fp->slot[i], RCU_INITIALIZER(e)));
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/*
+ * RFC 1812 5.2.3-5.3.1 stay with forwarding: only a packet that forwarding
+ * would pass on unchanged but for its TTL is taken here. A conntrack
+ * entry not yet confirmed takes the full way, which confirms it.
+ */
+static bool fp_candidate(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct;
+
+	if (skb->pkt_type != PACKET_HOST || skb->mark || iph->ihl != 5 ||
+	    iph->ttl <= 1 || ip_is_fragment(iph) || skb_sec_path(skb))
+		return false;
+	ct = nf_ct_get(skb, &ctinfo);
+	return !ct || nf_ct_is_confirmed(ct);
+}
+
+static unsigned int sw_fp_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct sw_dev *sw = priv;
+	const struct sw_config *cfg = rcu_dereference(sw->cfg);
+	const struct sw_fp *fp = rcu_dereference(sw->fp);
+
+	if (!cfg || !fp || !fp_candidate(skb))
+		return NF_ACCEPT;
+	return sw_fp_xmit(sw, cfg, fp, skb) ? NF_STOLEN : NF_ACCEPT;
+}
+
+/* RTNL held. */
+static int fp_enable(struct sw_dev *sw, const struct sw_config *cfg)
+{
+	u32 n = cfg->napt.max_mappings;
+	struct sw_fp *fp;
+	int err;
+
+	if (rtnl_dereference(sw->fp))
+		return 0;
+	n = clamp(n, SW_FP_MIN_SLOTS, SW_FP_MAX_SLOTS);
+	n = roundup_pow_of_two(n);
+	fp = kvzalloc(struct_size(fp, slot, n), GFP_KERNEL);
+	if (!fp)
+		return -ENOMEM;
+	fp->mask = n - 1;
+	get_random_bytes(&fp->key, sizeof(fp->key));
+	fp->ops.hook = sw_fp_hook;
+	fp->ops.pf = NFPROTO_IPV4;
+	fp->ops.hooknum = NF_INET_PRE_ROUTING;
+	/* after conntrack has seen it, before destination NAT and mangle */
+	fp->ops.priority = NF_IP_PRI_CONNTRACK + 1;
+	fp->ops.priv = sw;
+	rcu_assign_pointer(sw->fp, fp);
+	err = nf_register_net_hook(dev_net(sw->dev), &fp->ops);
+	if (err) {
+		RCU_INIT_POINTER(sw->fp, NULL);
+		synchronize_net();
+		kvfree(fp);
+	}
+	return err;
+}
+
+/* RTNL held. The hook and the table go; nothing can be using them after. */
+void sw_fp_disable(struct sw_dev *sw)
+{
+	struct sw_fp *fp = rtnl_dereference(sw->fp);
+	u32 i;
+
+	if (!fp)
+		return;
+	nf_unregister_net_hook(dev_net(sw->dev), &fp->ops);
+	RCU_INIT_POINTER(sw->fp, NULL);
+	synchronize_net();	/* hooks and learners that saw fp are done */
+	for (i = 0; i <= fp->mask; i++)
+		kfree(rcu_dereference_protected(fp->slot[i], 1));
+	kvfree(fp);
+}
+
+/*
+ * Make the fast path what @cfg, just published, says. RTNL held. Turning
+ * it on again, or any change while on, starts from an empty table.
+ */
+int sw_fp_apply(struct sw_dev *sw, const struct sw_config *cfg)
+{
+	sw_fp_disable(sw);
+	return cfg->fastpath ? fp_enable(sw, cfg) : 0;
+}
