@@ -310,8 +310,13 @@ bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
 	dst = sw_encap_route(sw, cfg, skb, &daddr6, &fl6);
 	if (!dst)
 		return false;
+	/*
+	 * One copy at most: a writable head with room for the outer
+	 * header, as forwarding's skb_cow() would have left it.
+	 */
 	if (!encap_fits(skb, dst) ||
-	    skb_ensure_writable(skb, skb_network_offset(skb) + f.ihl)) {
+	    skb_cow(skb, LL_RESERVED_SPACE(dst_dev(dst)) +
+			 sizeof(struct ipv6hdr) + dst->header_len)) {
 		dst_release(dst);
 		return false;
 	}
