@@ -245,21 +245,32 @@ static int xmit_encap(struct sw_dev *sw, const struct sw_config *cfg,
 	return sw_encap_send(sw, skb, dst, &fl6);
 }
 
-/* RFC 7597 8.2: NAPT, then encapsulation to the BR or an FMR's CE. */
-static int xmit_napt(struct sw_dev *sw, const struct sw_config *cfg,
-		     struct sk_buff *skb, const struct sw_flow *f)
+/* The outbound mapping of @f (made if need be), used now: its external port. */
+static int xmit_map(struct sw_dev *sw, const struct sw_flow *f, __be16 *ext)
 {
 	struct sw_mapping *m;
-	struct in6_addr daddr6;
-	__be16 ext;
 	int why;
 
 	m = sw_napt_out(sw->napt, f->proto, f->saddr, f->sport, f->daddr,
 			f->dport, &why);
 	if (!m)
 		return why;
-	ext = m->ext_port;
+	*ext = m->ext_port;
 	sw_napt_touch(sw->napt, m, f->tcp_flags, true);
+	return SW_OK;
+}
+
+/* RFC 7597 8.2: NAPT, then encapsulation to the BR or an FMR's CE. */
+static int xmit_napt(struct sw_dev *sw, const struct sw_config *cfg,
+		     struct sk_buff *skb, const struct sw_flow *f)
+{
+	struct in6_addr daddr6;
+	__be16 ext;
+	int r;
+
+	r = xmit_map(sw, f, &ext);
+	if (r != SW_OK)
+		return r;
 	/* not to our own address: sw_fp_xmit() leaves those to xmit_self() */
 	if (cfg->fastpath && f->daddr != sw_ce_ipv4(cfg))
 		sw_fp_learn(sw, skb, f);
@@ -357,13 +368,9 @@ static int xmit_hairpin(struct sw_dev *sw, const struct sw_config *cfg,
 	__be16 ext, int_port;
 	int why, r;
 
-	m = sw_napt_out(sw->napt, f->proto, f->saddr, f->sport, f->daddr,
-			f->dport, &why);
-	if (!m)
-		return why;
-	ext = m->ext_port;
-	sw_napt_touch(sw->napt, m, f->tcp_flags, true);
-
+	r = xmit_map(sw, f, &ext);
+	if (r != SW_OK)
+		return r;
 	m = sw_napt_in(sw->napt, f->proto, f->dport, ce, ext, &why);
 	if (!m)
 		return why;

@@ -100,12 +100,16 @@ check_eq "the LAN socket's next datagram is the one sent after the fix, not the 
 
 # ---- 4
 head -c 2097152 /dev/urandom >"$TMPD/blob"
-bg tcpsrv nx "$INET" socat -u TCP4-LISTEN:5001,reuseaddr OPEN:"$TMPD/rcvd",creat,trunc
-wait_for 20 tcp_listening "$INET" 5001
-check_ok "2 MB TCP transfer with conntrack" \
-	nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5001,bind=$LAN_A:41000
-bg_wait tcpsrv 30
-check_cond "received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd"
+# tcp_xfer PORT LANPORT WHAT: the blob LAN -> inet:PORT, checked intact
+tcp_xfer() {
+	bg "tcpsrv$1" nx "$INET" socat -u TCP4-LISTEN:"$1",reuseaddr OPEN:"$TMPD/rcvd$1",creat,trunc
+	wait_for 20 tcp_listening "$INET" "$1"
+	check_ok "2 MB TCP transfer $3" \
+		nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:"$1",bind=$LAN_A:"$2"
+	bg_wait "tcpsrv$1" 30
+	check_cond "received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd$1"
+}
+tcp_xfer 5001 41000 "with conntrack"
 check_ok "ping with conntrack" nx "$LAN" ping -n -c 2 -i 0.3 -W 5 $INET_A
 check_eq "no softwire drops" "" "$(mape_drops_nonzero)"
 
@@ -147,12 +151,7 @@ nx "$CE" nft delete table inet swin
 # ---- 6
 check_ok "fastpath on" nsw "$CE" map-e set mape0 fastpath on
 f0=$(mape_stat fastpath_packets)
-bg tcpsrv2 nx "$INET" socat -u TCP4-LISTEN:5002,reuseaddr OPEN:"$TMPD/rcvd2",creat,trunc
-wait_for 20 tcp_listening "$INET" 5002
-check_ok "2 MB TCP transfer with conntrack and the fast path" \
-	nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5002,bind=$LAN_A:41001
-bg_wait tcpsrv2 30
-check_cond "received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd2"
+tcp_xfer 5002 41001 "with conntrack and the fast path"
 check_cond "the fast path carried it" test "$(mape_stat fastpath_packets)" -gt $((f0 + 10))
 ct=$(nx "$CE" conntrack -L -p tcp --orig-src $LAN_A --orig-port-src 41001 2>/dev/null)
 log "conntrack: $ct"
