@@ -96,8 +96,8 @@ void sw_icmp6_err(struct sw_dev *sw, const struct sw_config *cfg,
 		  __be32 info);
 
 /* fastpath.c, xmit.c */
-bool sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
-		 const struct sw_flow *f);
+u32 sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
+		const struct sw_flow *f);
 void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
 		 const struct sw_flow *f);
 bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,

@@ -58,6 +58,7 @@ struct sw_fp_flow {
 	unsigned long born;		/* jiffies when learned */
 	int iif;			/* input device */
 	int genid;			/* rt_genid_ipv4() of the route */
+	u32 mtu;			/* what forwarding on that route allows */
 	__be32 saddr, daddr;
 	__be16 sport, dport;		/* ICMP echo: identifier, 0 */
 	u8 proto;			/* enum sw_napt_proto */
@@ -91,14 +92,17 @@ static bool fp_fresh(const struct sw_fp_flow *e, const struct net *net)
 	       time_before(jiffies, e->born + SW_FP_REVALIDATE);
 }
 
-/* RCU: was the flow of @f from device @iif learned, and is it still good? */
-bool sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
-		 const struct sw_flow *f)
+/*
+ * RCU: was the flow of @f from device @iif learned, and is it still good?
+ * Then the MTU forwarding applies to it, else 0.
+ */
+u32 sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
+		const struct sw_flow *f)
 {
 	const struct sw_fp_flow *e;
 
 	e = rcu_dereference(fp->slot[fp_index(fp, iif, f)]);
-	return e && fp_match(e, iif, f) && fp_fresh(e, net);
+	return e && fp_match(e, iif, f) && fp_fresh(e, net) ? e->mtu : 0;
 }
 
 /*
@@ -137,6 +141,8 @@ void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
 	e->born = jiffies;
 	e->iif = skb->skb_iif;
 	e->genid = rt->rt_genid;
+	/* ip_forward()'s MTU: the route's, a learned path MTU only by sysctl */
+	e->mtu = ip_dst_mtu_maybe_forward(dst, true);
 	e->saddr = f->saddr;
 	e->daddr = f->daddr;
 	e->sport = f->sport;
@@ -172,7 +178,8 @@ static unsigned int sw_fp_hook(void *priv, struct sk_buff *skb,
 	const struct sw_config *cfg = rcu_dereference(sw->cfg);
 	const struct sw_fp *fp = rcu_dereference(sw->fp);
 
-	if (!cfg || !fp || !fp_candidate(skb))
+	/* out of the tunnel (ours or another instance's) or not a candidate */
+	if (!cfg || !fp || sw_dev_is_softwire(skb->dev) || !fp_candidate(skb))
 		return NF_ACCEPT;
 	return sw_fp_xmit(sw, cfg, fp, skb) ? NF_STOLEN : NF_ACCEPT;
 }

@@ -300,16 +300,18 @@ bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
 	struct flowi6 fl6;
 	struct sw_flow f;
 	__be16 ext;
+	u32 mtu;
 	int r;
 
-	/* forwarding would fragment it, or answer Frag Needed */
-	if (skb->len > dev->mtu &&
-	    !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, dev->mtu)))
-		return false;
 	if (sw_flow_parse(skb, &f, true) != SW_OK || f.icmp_err ||
 	    f.daddr == sw_ce_ipv4(cfg))
 		return false;
-	if (!sw_fp_known(fp, dev_net(dev), skb->dev->ifindex, &f))
+	mtu = sw_fp_known(fp, dev_net(dev), skb->dev->ifindex, &f);
+	if (!mtu)
+		return false;
+	/* forwarding would fragment it, or answer Frag Needed */
+	if (skb->len > mtu &&
+	    !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu)))
 		return false;
 	m = sw_napt_out(sw->napt, f.proto, f.saddr, f.sport, f.daddr,
 			f.dport, &r);

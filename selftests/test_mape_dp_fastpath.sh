@@ -17,8 +17,9 @@
 #     is delivered and learned again.
 #  4. A forward-chain rule dropping the flow applies within the 30 s after
 #     which a learned flow takes the full way again; then nothing arrives.
-#  5. DF datagram over mape0's MTU: forwarding's Frag Needed reaches the LAN
-#     socket (the fast path leaves it to forwarding).
+#  5. DF datagram over mape0's MTU, then over a route's smaller MTU:
+#     forwarding's Frag Needed, with that MTU, reaches the LAN socket (the
+#     fast path leaves it to forwarding).
 #  6. A 2 MB TCP transfer (veth GSO super-packets) through the fast path.
 #  7. fastpath off: traffic flows, the counter stands still.
 source "$(dirname "$0")/lib.sh"
@@ -121,6 +122,17 @@ out=$(udp_run "$LAN" --bind $LAN_A:40004 --df --recverr --pad 1450 \
 check_match "5: Frag Needed for mape0's MTU reaches the LAN socket" \
 	'^icmp type 3 code 4 from [0-9.]+ info 1460$' "$out"
 check_eq "5: not by the fast path" $((f0 + 1)) "$(fp)"
+# the route's MTU, when it has one, is the one forwarding applies
+ip -n "$CE" route replace default dev mape0 mtu 1300
+f0=$(fp)
+udp_run "$LAN" --bind $LAN_A:40005 --df --send $INET_A:5000:learn0 --send $INET_A:5000:learn1 >/dev/null
+wait_for 10 test "$(fp)" -gt "$f0"
+out=$(udp_run "$LAN" --bind $LAN_A:40005 --df --recverr --pad 1350 \
+	--send "$INET_A:5000:big" --expect 1 --timeout 20)
+check_match "5: with a 1300-byte route MTU, Frag Needed says 1300" \
+	'^icmp type 3 code 4 from [0-9.]+ info 1300$' "$out"
+check_eq "5: and the fast path sent only the learned flow's second datagram" $((f0 + 1)) "$(fp)"
+ip -n "$CE" route replace default dev mape0
 
 # ---- 6
 head -c 2097152 /dev/urandom >"$TMPD/blob"
