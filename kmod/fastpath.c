@@ -31,11 +31,11 @@
  *    the tunnel, no mapping) takes the full way, which answers with the
  *    right ICMP or counts the drop.
  *
- * The learned flows live in a direct-mapped table of RCU pointers sized
- * from max-mappings: a learn replaces what was in its slot, lookups take
- * no lock. A flow pushed out by another just takes the full way until it
- * is learned again. The hook and the table exist only while the instance
- * has `fastpath on`.
+ * The learned flows live in a 4-way set-associative table of RCU pointers
+ * sized from max-mappings: a learn takes a free or stale way of its set,
+ * else the oldest; lookups take no lock. A flow pushed out by another just
+ * takes the full way until it is learned again. The hook and the table
+ * exist only while the instance has `fastpath on`.
  */
 #include <linux/log2.h>
 #include <linux/netfilter.h>
@@ -52,6 +52,7 @@
 #define SW_FP_REVALIDATE	(30 * HZ)
 #define SW_FP_MIN_SLOTS		256U
 #define SW_FP_MAX_SLOTS		65536U
+#define SW_FP_WAYS		4	/* slots of a set, consecutive */
 
 struct sw_fp_flow {
 	struct rcu_head rcu;
@@ -68,14 +69,16 @@ struct sw_fp {
 	struct nf_hook_ops ops;
 	siphash_key_t key;
 	u32 mask;			/* slots - 1, a power of two less one */
+	u32 set_mask;			/* mask & ~(SW_FP_WAYS - 1) */
 	struct sw_fp_flow __rcu *slot[];
 };
 
-static u32 fp_index(const struct sw_fp *fp, int iif, const struct sw_flow *f)
+/* The first slot of the set of a flow. */
+static u32 fp_set(const struct sw_fp *fp, int iif, const struct sw_flow *f)
 {
 	return siphash_4u32((__force u32)f->saddr, (__force u32)f->daddr,
 			    (u32)ntohs(f->sport) << 16 | ntohs(f->dport),
-			    (u32)iif << 8 | f->proto, &fp->key) & fp->mask;
+			    (u32)iif << 8 | f->proto, &fp->key) & fp->set_mask;
 }
 
 static bool fp_match(const struct sw_fp_flow *e, int iif,
@@ -99,10 +102,45 @@ static bool fp_fresh(const struct sw_fp_flow *e, const struct net *net)
 u32 sw_fp_known(const struct sw_fp *fp, const struct net *net, int iif,
 		const struct sw_flow *f)
 {
+	u32 set = fp_set(fp, iif, f), w;
 	const struct sw_fp_flow *e;
 
-	e = rcu_dereference(fp->slot[fp_index(fp, iif, f)]);
-	return e && fp_match(e, iif, f) && fp_fresh(e, net) ? e->mtu : 0;
+	for (w = 0; w < SW_FP_WAYS; w++) {
+		e = rcu_dereference(fp->slot[set + w]);
+		if (e && fp_match(e, iif, f))
+			return fp_fresh(e, net) ? e->mtu : 0;
+	}
+	return 0;
+}
+
+/*
+ * The way of @set for a learn of @f: the flow's own, else a free one,
+ * else a stale one, else the oldest. NULL when the flow is there and good.
+ */
+static struct sw_fp_flow __rcu **fp_way(struct sw_fp *fp, u32 set, int iif,
+					const struct sw_flow *f,
+					const struct net *net)
+{
+	struct sw_fp_flow __rcu **pick = NULL;
+	unsigned long oldest = 0;
+	struct sw_fp_flow *e;
+	u32 w;
+
+	for (w = 0; w < SW_FP_WAYS; w++) {
+		e = rcu_dereference(fp->slot[set + w]);
+		if (e && fp_match(e, iif, f))
+			return fp_fresh(e, net) ? NULL : &fp->slot[set + w];
+	}
+	for (w = 0; w < SW_FP_WAYS; w++) {
+		e = rcu_dereference(fp->slot[set + w]);
+		if (!e || !fp_fresh(e, net))
+			return &fp->slot[set + w];
+		if (!pick || time_before(e->born, oldest)) {
+			pick = &fp->slot[set + w];
+			oldest = e->born;
+		}
+	}
+	return pick;
 }
 
 /*
@@ -116,9 +154,9 @@ void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
 	struct sw_fp *fp = rcu_dereference(sw->fp);
 	const struct dst_entry *dst = skb_dst(skb);
 	struct net *net = dev_net(sw->dev);
+	struct sw_fp_flow __rcu **way;
 	struct sw_fp_flow *e, *old;
 	const struct rtable *rt;
-	u32 i;
 
 	if (!fp || !dst || dst->ops->family != AF_INET || dst->dev != sw->dev)
 		return;
@@ -131,9 +169,8 @@ void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
 	if (skb->mark || skb_sec_path(skb) || ip_hdr(skb)->ihl != 5 ||
 	    f->icmp_err)
 		return;
-	i = fp_index(fp, skb->skb_iif, f);
-	old = rcu_dereference(fp->slot[i]);
-	if (old && fp_match(old, skb->skb_iif, f) && fp_fresh(old, net))
+	way = fp_way(fp, fp_set(fp, skb->skb_iif, f), skb->skb_iif, f, net);
+	if (!way)
 		return;
 	e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
 	if (!e)
@@ -148,7 +185,8 @@ void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
 	e->sport = f->sport;
 	e->dport = f->dport;
 	e->proto = f->proto;
-	old = unrcu_pointer(xchg(&fp->slot[i], RCU_INITIALIZER(e)));
+	/* CPUs learning into one way at once: each frees what it replaced */
+	old = unrcu_pointer(xchg(way, RCU_INITIALIZER(e)));
 	if (old)
 		kfree_rcu(old, rcu);
 }
@@ -199,6 +237,7 @@ static int fp_enable(struct sw_dev *sw, const struct sw_config *cfg)
 	if (!fp)
 		return -ENOMEM;
 	fp->mask = n - 1;
+	fp->set_mask = fp->mask & ~(SW_FP_WAYS - 1U);
 	get_random_bytes(&fp->key, sizeof(fp->key));
 	fp->ops.hook = sw_fp_hook;
 	fp->ops.pf = NFPROTO_IPV4;
