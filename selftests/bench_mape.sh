@@ -17,7 +17,8 @@
 #                         s0 2001:db8:ff00:1::2/64 -> sink (static neighbour, no BR: the sink
 #                         drops everything so that only the DUT's cost is measured)
 #
-#  pps = packets received on the sink's veth during SOFTWIRE_BENCH_SECONDS (default 10).
+#  pps = packets received on the sink's veth per second, the median of
+#  SOFTWIRE_BENCH_ROUNDS (default 3) runs of SOFTWIRE_BENCH_SECONDS (default 4).
 #
 #  The generator, the DUT and the sink share the guest's CPU time, so the
 #  pps ratios above understate every difference between DUT setups (a DUT
@@ -38,7 +39,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
-SECS=${SOFTWIRE_BENCH_SECONDS:-10}
+SECS=${SOFTWIRE_BENCH_SECONDS:-4}
 cleanup() { mape_cleanup; lib_cleanup; }
 trap cleanup EXIT
 require_root
@@ -49,9 +50,8 @@ modprobe pktgen 2>/dev/null
 pg() { echo "$2" | nx "$GEN" tee "/proc/net/pktgen/$1" >/dev/null; }
 rx_packets() { nx "$SINK" cat /sys/class/net/eth0/statistics/rx_packets; }
 
-# topo: fresh gen/dut/sink namespaces
+# topo: fresh gen/dut/sink namespaces (the earlier ones stay)
 topo() {
-	lib_cleanup
 	ns_create GEN; ns_create DUT; ns_create SINK
 	_veth "$GEN" eth0 "$DUT" l0
 	_veth "$DUT" s0 "$SINK" eth0
@@ -88,79 +88,97 @@ blast() {
 	echo "${sent:-?} $((r1 - r0))"
 }
 
-echo "# bench_mape: ${SECS}s per run, kernel $(uname -r), $(nproc) CPUs"
+ROUNDS=${SOFTWIRE_BENCH_ROUNDS:-3}
+echo "# bench_mape: $ROUNDS rounds of ${SECS}s per setup, kernel $(uname -r), $(nproc) CPUs"
 
-# (0) the generator alone: the DUT drops at l0's ingress; pktgen's own count
-topo
-nx "$DUT" tc qdisc add dev l0 clsact
-nx "$DUT" tc filter add dev l0 ingress matchall action drop
-read -r s0 _ <<<"$(blast 10000 10199)"
-pps_0=0
-case "$s0" in *[!0-9]* | "") ;; *) pps_0=$((s0 / SECS)) ;; esac
-echo "generator alone (DUT drops):   $pps_0 pps sent by pktgen"
-
-# (a) plain forwarding
-topo
-ip -n "$DUT" addr add 203.0.113.1/24 dev s0
-ip -n "$DUT" neigh add $INET_A lladdr "$SINK_MAC" dev s0 nud permanent
-read -r sa ra <<<"$(blast 10000 10199)"
-pps_a=$((ra / SECS))
-echo "plain IPv4 forwarding:         $pps_a pps at the sink (pktgen sent $sa)"
-
-# (b) ip6tnl + nftables SNAT over the 63 ranges
-topo
-mape_variant rfc
-ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
-ip -n "$DUT" -6 tunnel add ce0 mode ipip6 local "$MAP6" remote $BR6 encaplimit none
-ip -n "$DUT" link set ce0 up
-ip -n "$DUT" route add default dev ce0
-elems=$(for i in $(seq 1 63); do printf '%d : %s . %s, ' $((i - 1)) $CE_V4 "$(port_range "$i")"; done)
-if nx "$DUT" nft -f - <<-EOF
-	table ip swnat {
-		chain post {
-			type nat hook postrouting priority srcnat; policy accept;
-			oifname "ce0" meta l4proto { tcp, udp, icmp } snat ip to numgen inc mod 63 map { ${elems%, } }
-		}
-	}
-	EOF
-then
-	read -r sb rb <<<"$(blast 10000 10199)"
-	pps_b=$((rb / SECS))
-	echo "ip6tnl + nft SNAT (63 ranges): $pps_b pps at the sink (pktgen sent $sb)"
-else
-	pps_b=0
-	echo "ip6tnl + nft SNAT: nft refused the numgen map; not measured"
-fi
-# for reference: the same tunnel without any NAT (what encapsulation alone costs)
-nx "$DUT" nft delete table ip swnat 2>/dev/null
-read -r st rt <<<"$(blast 10000 10199)"
-pps_t=$((rt / SECS))
-echo "ip6tnl alone, no NAT:          $pps_t pps at the sink (pktgen sent $st)"
-
-# (c) softwire, then (c2) the same with its fast path
-pps_c=0 pps_f=0
-if modprobe softwire 2>/dev/null && mape_have_datapath; then
+# Every setup is built once, in namespaces of its own, then measured in turn,
+# ROUNDS times: a slow moment of the host (TCG) then hits one sample of each
+# setup rather than all of one. The figures are the medians.
+#
+# setup NAME: build a topology for NAME, keep its namespaces as NAME's.
+setup() {
+	local name=$1
 	topo
-	if nsw "$DUT" map-e add mape0 end-user-prefix $EUP br $BR6 $RULE_RFC fmr; then
+	case $name in
+	drop)	# (0) the generator alone: the DUT drops at l0's ingress
+		nx "$DUT" tc qdisc add dev l0 clsact
+		nx "$DUT" tc filter add dev l0 ingress matchall action drop ;;
+	plain)	# (a)
+		ip -n "$DUT" addr add 203.0.113.1/24 dev s0
+		ip -n "$DUT" neigh add $INET_A lladdr "$SINK_MAC" dev s0 nud permanent ;;
+	snat | tnl)	# (b) ip6tnl + nftables SNAT over the 63 ranges; (b2) no NAT
+		mape_variant rfc
+		ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
+		ip -n "$DUT" -6 tunnel add ce0 mode ipip6 local "$MAP6" remote $BR6 encaplimit none
+		ip -n "$DUT" link set ce0 up
+		ip -n "$DUT" route add default dev ce0
+		local elems
+		elems=$(for i in $(seq 1 63); do printf '%d : %s . %s, ' $((i - 1)) $CE_V4 "$(port_range "$i")"; done)
+		[ "$name" = tnl ] || nx "$DUT" nft -f - <<-EOF || return 1
+		table ip swnat {
+			chain post {
+				type nat hook postrouting priority srcnat; policy accept;
+				oifname "ce0" meta l4proto { tcp, udp, icmp } snat ip to numgen inc mod 63 map { ${elems%, } }
+			}
+		}
+		EOF
+		;;
+	sw | swfp)	# (c) softwire; (c2) with its fast path
+		local fp=off
+		[ "$name" = swfp ] && fp=on
+		mape_variant rfc
+		nsw "$DUT" map-e add mape0 end-user-prefix $EUP br $BR6 $RULE_RFC fmr fastpath $fp ||
+			return 1
 		nx "$DUT" sysctl -qw net.ipv6.conf.mape0.disable_ipv6=1
 		ip -n "$DUT" link set mape0 up
 		ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
-		ip -n "$DUT" route add default dev mape0
-		read -r sc rc <<<"$(blast 10000 10199)"
-		pps_c=$((rc / SECS))
-		echo "softwire:                      $pps_c pps at the sink (pktgen sent $sc)"
-		d=$(mape_drops_nonzero "$DUT")
-		echo "softwire drops: ${d:-none}"
-		if nsw "$DUT" map-e set mape0 fastpath on; then
-			read -r sf rf <<<"$(blast 10000 10199)"
-			pps_f=$((rf / SECS))
-			echo "softwire, fastpath on:         $pps_f pps at the sink (pktgen sent $sf," \
-				"$(json_get "$(mape_stats "$DUT")" "j['fastpath_packets']") by the fast path)"
-		fi
-	fi
+		ip -n "$DUT" route add default dev mape0 ;;
+	esac
+	printf -v "NS_$name" '%s %s %s %s' "$GEN" "$DUT" "$SINK" "$DUT_MAC"
+}
+use() { local v="NS_$1"; read -r GEN DUT SINK DUT_MAC <<<"${!v}"; }
+
+SETUPS="drop plain snat tnl"
+if modprobe softwire 2>/dev/null && mape_have_datapath; then
+	SETUPS+=" sw swfp"
 else
 	echo "softwire: no datapath (module or swctl without map-e mappings); not measured"
 fi
+ok=
+for n in $SETUPS; do
+	if setup "$n"; then ok+=" $n"; else echo "setup $n failed; not measured"; fi
+done
+declare -A per_round
+for r in $(seq 1 "$ROUNDS"); do
+	for n in $ok; do
+		use "$n"
+		read -r sent rcvd <<<"$(blast 10000 10199)"
+		# the generator alone: what pktgen sent; the others: what the sink got
+		[ "$n" = drop ] && rcvd=$sent
+		case "$rcvd" in *[!0-9]* | "") rcvd=0 ;; esac
+		per_round[$n]+=" $((rcvd / SECS))"
+	done
+done
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+for n in drop plain snat tnl sw swfp; do printf -v "pps_$n" '%s' "$(median "${per_round[$n]:-}")"; done
+pps_0=$pps_drop pps_a=$pps_plain pps_b=$pps_snat pps_t=$pps_tnl pps_c=$pps_sw pps_f=$pps_swfp
+echo "generator alone (DUT drops):   $pps_0 pps sent by pktgen   (rounds:${per_round[drop]:-})"
+echo "plain IPv4 forwarding:         $pps_a pps at the sink   (rounds:${per_round[plain]:-})"
+echo "ip6tnl + nft SNAT (63 ranges): $pps_b pps at the sink   (rounds:${per_round[snat]:-})"
+echo "ip6tnl alone, no NAT:          $pps_t pps at the sink   (rounds:${per_round[tnl]:-})"
+echo "softwire:                      $pps_c pps at the sink   (rounds:${per_round[sw]:-})"
+echo "softwire, fastpath on:         $pps_f pps at the sink   (rounds:${per_round[swfp]:-})"
+if [ -n "${NS_swfp:-}" ]; then
+	use swfp
+	echo "softwire, fastpath on: $(json_get "$(mape_stats "$DUT")" "j['fastpath_packets']") packets by the fast path," \
+		"$(json_get "$(mape_stats "$DUT")" "j['tx_packets']") sent in all"
+fi
+for n in sw swfp; do
+	[ -n "$(eval echo "\${NS_$n:-}")" ] || continue
+	use $n
+	d=$(mape_drops_nonzero "$DUT")
+	echo "$n drops: ${d:-none}"
+done
 ratio() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo n/a; }
 echo "ratio softwire/plain: $(ratio $pps_c $pps_a)   softwire/snat: $(ratio $pps_c $pps_b)   snat/plain: $(ratio $pps_b $pps_a)"
 echo "ratio fastpath on, softwire/plain: $(ratio $pps_f $pps_a)   softwire/snat: $(ratio $pps_f $pps_b)"
@@ -179,6 +197,7 @@ echo "DUT cost per packet (TCG ns, generator's removed): plain $ns_a, snat $ns_b
 cratio() { case "$1$2" in *n/a*) echo n/a ;; *) ratio "$1" "$2" ;; esac; }
 echo "ratio by DUT cost, softwire/plain: $(cratio "$ns_a" "$ns_c")   softwire/snat: $(cratio "$ns_b" "$ns_c")   snat/plain: $(cratio "$ns_a" "$ns_b")"
 echo "ratio by DUT cost, fastpath on, softwire/plain: $(cratio "$ns_a" "$ns_f")   softwire/snat: $(cratio "$ns_b" "$ns_f")"
+lib_cleanup
 
 # New mappings per second and bytes per mapping (sharing ratio 1: 64512 ports).
 # pktgen walks the source ports 1024..65534 in order: every packet needs a new
