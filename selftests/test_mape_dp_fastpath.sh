@@ -22,6 +22,8 @@
 #     fast path leaves it to forwarding).
 #  6. A 2 MB TCP transfer (veth GSO super-packets) through the fast path.
 #  7. fastpath off: traffic flows, the counter stands still.
+#  8. The instance deleted while its fast path carries a flow: gone, its hook
+#     with it (the kernel log stays clean).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -155,6 +157,17 @@ bg_wait srv7 30
 check_eq "7: three datagrams arrive" 3 "$(bg_out srv7 | grep -c .)"
 check_eq "7: the fast path sent none" "$f0" "$(fp)"
 check_eq "no softwire drops" "" "$(mape_drops_nonzero)"
+
+# ---- 8
+check_ok "8: fastpath on again" nsw "$CE" map-e set mape0 fastpath on
+f0=$(fp)
+bg ping8 nx "$LAN" ping -n -q -i 0.01 -c 5000 -W 1 $INET_A
+wait_for 30 test "$(fp)" -gt $((f0 + 20))
+check_cond "8: the fast path carries the echo requests" test "$(fp)" -gt $((f0 + 20))
+check_ok "8: ip link del of the instance while its fast path carries a flow" \
+	ip -n "$CE" link del mape0
+check_cond "8: the instance is gone" test -z "$(sw_devs "$CE")"
+kill "$PID_ping8" 2>/dev/null
 
 dmesg_check
 ksft_exit
