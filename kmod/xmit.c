@@ -220,6 +220,29 @@ nomem:
 	return SW_DROP_NO_MEMORY;
 }
 
+/*
+ * The packet fits the route @dst: translate its source to our address and
+ * @ext, and send it. Consumes @dst, and the skb unless a reason is
+ * returned. Shared by xmit_encap() and the fast path.
+ */
+static int xlat_encap_send(struct sw_dev *sw, const struct sw_config *cfg,
+			   struct sk_buff *skb, const struct sw_flow *f,
+			   struct dst_entry *dst, struct flowi6 *fl6,
+			   __be16 ext)
+{
+	int r;
+
+	r = sw_xlat_src(skb, f, sw_ce_ipv4(cfg), ext);
+	if (r != SW_OK) {
+		dst_release(dst);
+		return r;
+	}
+	sw_xlat_ipid(dev_net(sw->dev), skb, cfg);
+	sw_xlat_mss_clamp(skb, f, cfg->mss_clamp);
+	sw_flow_hash_set(skb, f);
+	return sw_encap_send(sw, skb, dst, fl6);
+}
+
 /* Translate the source and send towards @daddr6. */
 static int xmit_encap(struct sw_dev *sw, const struct sw_config *cfg,
 		      struct sk_buff *skb, const struct sw_flow *f,
@@ -233,16 +256,11 @@ static int xmit_encap(struct sw_dev *sw, const struct sw_config *cfg,
 	if (!dst)
 		return SW_DROP_NO_ROUTE;
 	r = sw_encap_mtu_check(skb, dst);
-	if (r == SW_OK)
-		r = sw_xlat_src(skb, f, sw_ce_ipv4(cfg), ext);
 	if (r != SW_OK) {
 		dst_release(dst);
 		return r;
 	}
-	sw_xlat_ipid(dev_net(sw->dev), skb, cfg);
-	sw_xlat_mss_clamp(skb, f, cfg->mss_clamp);
-	sw_flow_hash_set(skb, f);
-	return sw_encap_send(sw, skb, dst, &fl6);
+	return xlat_encap_send(sw, cfg, skb, f, dst, &fl6, ext);
 }
 
 /* The outbound mapping of @f (made if need be), used now: its external port. */
@@ -338,16 +356,7 @@ bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
 	ip_decrease_ttl(ip_hdr(skb));
 	skb->dev = dev;
 	sw_napt_touch(sw->napt, m, f.tcp_flags, true);
-	r = sw_xlat_src(skb, &f, sw_ce_ipv4(cfg), ext);
-	if (r != SW_OK) {
-		dst_release(dst);
-		sw_dp_drop(sw, skb, r, true);
-		return true;
-	}
-	sw_xlat_ipid(dev_net(dev), skb, cfg);
-	sw_xlat_mss_clamp(skb, &f, cfg->mss_clamp);
-	sw_flow_hash_set(skb, &f);
-	r = sw_encap_send(sw, skb, dst, &fl6);
+	r = xlat_encap_send(sw, cfg, skb, &f, dst, &fl6, ext);
 	if (r != SW_DONE)
 		sw_dp_drop(sw, skb, r, true);
 	else
