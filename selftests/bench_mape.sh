@@ -67,16 +67,23 @@ topo() {
 	ip -n "$DUT" -6 route add default via 2001:db8:ff00:1::1
 }
 
+# pg_setup COUNT SPORT_MIN SPORT_MAX: pktgen on the generator's eth0, 64-byte
+# UDP from $LAN_A:SPORT_MIN..SPORT_MAX to $INET_A:5000 (COUNT 0: no end)
+pg_setup() {
+	local c
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device eth0"
+	for c in "count $1" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
+		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
+		"udp_src_min $2" "udp_src_max $3" "udp_dst_min 5000" "udp_dst_max 5000"; do
+		pg eth0 "$c"
+	done
+}
+
 # blast SPORT_MIN SPORT_MAX: pktgen for $SECS s; prints "sent received"
 blast() {
 	local r0 r1 sent
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device eth0"
-	for c in "count 0" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
-		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
-		"udp_src_min $1" "udp_src_max $2" "udp_dst_min 5000" "udp_dst_max 5000"; do
-		pg eth0 "$c"
-	done
+	pg_setup 0 "$1" "$2"
 	r0=$(rx_packets)
 	echo start | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null &
 	local p=$!
@@ -217,14 +224,8 @@ if [ "$pps_c" -gt 0 ]; then
 	ip -n "$DUT" route add default dev mape0
 	k1=$(kmem)
 	s1=$(meminfo SUnreclaim)
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device eth0"
 	# pktgen wraps at udp_src_max without using it: 1024..65534, 64511 ports
-	for c in "count 64511" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
-		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
-		"udp_src_min 1024" "udp_src_max 65535" "udp_dst_min 5000" "udp_dst_max 5000"; do
-		pg eth0 "$c"
-	done
+	pg_setup 64511 1024 65535
 	# samples "ms count", every 0.5 s, until every flow is mapped or pktgen is
 	# done and the count stopped growing
 	samples=("$(($(date +%s%N) / 1000000)) 0")
