@@ -51,6 +51,16 @@ echo "# kernel $(uname -r), softwire $want_ver"
 marker="softwire-selftests: start $$ $(date +%s)"
 echo "$marker" >/dev/kmsg
 
+# SOFTWIRE_LOCAL_KO=path (relative to the tree): a module built by
+# selftests/dev-test.sh replaces the DKMS one in this guest's overlay.
+if [ -n "${SOFTWIRE_LOCAL_KO:-}" ]; then
+	d=/lib/modules/$(uname -r)/updates/dkms
+	mkdir -p "$d"
+	rm -f "$d"/softwire.ko*
+	cp "$top/$SOFTWIRE_LOCAL_KO" "$d/softwire.ko"
+	depmod -a
+fi
+
 # 1: the module loads, and it is the DKMS build of this version.
 load() {
 	modprobe softwire || { echo "modprobe softwire failed"; return 1; }
