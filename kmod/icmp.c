@@ -92,6 +92,23 @@ int sw_icmp_in_port(struct sk_buff *skb, const struct sw_flow *f,
 	return r;
 }
 
+/*
+ * The mapping a WAN error about our packet @q is for, if the instance's
+ * filter admits the remote that packet went to (RFC 4787 5, REQ-8): with
+ * ADF/APDF, an error about a remote the mapping never sent to is dropped as
+ * "filtered", as that remote's own packets would be.
+ */
+static int quote_mapping(struct sw_dev *sw, const struct sw_flow *q,
+			 struct sw_mapping **m)
+{
+	int why;
+
+	*m = sw_napt_in(sw->napt, q->proto, q->sport, q->daddr, q->dport, &why);
+	if (*m)
+		return SW_OK;
+	return why == SW_DROP_FILTERED ? why : SW_DROP_ICMP_UNTRANSLATABLE;
+}
+
 /* L4 half of a quoted-packet rewrite; @avail bytes of L4 are present. */
 static void quote_l4(u8 *l4, unsigned int avail, const struct sw_flow *q,
 		     bool src, __be32 old_addr, __be32 addr, __be16 port)
@@ -169,9 +186,9 @@ int sw_icmp_in(struct sw_dev *sw, const struct sw_config *cfg,
 		return r;
 	if (q.saddr != sw_ce_ipv4(cfg) || !sw_port_ours(cfg, q.sport))
 		return SW_DROP_ICMP_UNTRANSLATABLE;
-	m = sw_napt_lookup_ext(sw->napt, q.proto, q.sport);
-	if (!m)
-		return SW_DROP_ICMP_UNTRANSLATABLE;
+	r = quote_mapping(sw, &q, &m);
+	if (r != SW_OK)
+		return r;
 	int_addr = m->int_addr;
 	int_port = m->int_port;
 	if (!sw_icmp_csum_ok(skb, skb_network_offset(skb) + f->ihl))
@@ -295,11 +312,9 @@ static struct sk_buff *quote6_take(struct sw_dev *sw,
 	}
 	if (frag && !q.df)
 		return NULL;
-	m = sw_napt_lookup_ext(sw->napt, q.proto, q.sport);
-	if (!m) {
-		*why = SW_DROP_ICMP_UNTRANSLATABLE;
+	*why = quote_mapping(sw, &q, &m);
+	if (*why != SW_OK)
 		return NULL;
-	}
 	skb2 = skb_clone(skb, GFP_ATOMIC);
 	if (!skb2 || !pskb_pull(skb2, offset)) {
 		kfree_skb(skb2);

@@ -10,14 +10,25 @@
  * mapping to NULL only by that unlink.
  *
  * Locks: internal bucket locks (BH-safe) may be followed by a per-host
- * counter lock; a second bucket lock is only ever *tried* (reclaiming an
- * expired port while allocating), never waited for, so there is no
- * ordering between bucket locks. Readers take no lock.
+ * counter lock or a remote bucket lock (one at a time); the GC holds a
+ * remote-port bucket lock while it takes a remote-address one. Each table
+ * has its own lock class, so lockdep checks exactly this order. A second
+ * internal bucket lock is only ever *tried* (reclaiming an expired port
+ * while allocating), never waited for, so there is no ordering between
+ * internal bucket locks. Readers take no lock.
  *
  * Expiry is lazy: every lookup treats an expired mapping as absent; the
  * allocator reclaims an expired mapping when it wants its port, the
  * outbound path revives one whose internal key comes back, and a delayed
  * work frees the rest, GC_SLICE slots per protocol per second.
+ *
+ * Remotes (ADF/APDF, per-connection TCP state): a record per (mapping,
+ * remote address, remote port) the mapping has sent to, in two tables:
+ * by (id, address, port) for APDF and TCP, by (id, address) for ADF. A
+ * mapping names its records by an id that is never reused while they may
+ * exist; unlinking or reviving the mapping leaves them stale, and the GC
+ * frees stale records, GC_SLICE remote buckets per second. Nothing walks
+ * a mapping's records in softirq.
  *
  * Memory (x86_64, no lockdep): a mapping is one 88-byte object of the
  * "softwire_mapping" cache (46 per 4 KiB slab page), plus per port of the
@@ -27,8 +38,10 @@
  */
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -49,10 +62,35 @@
 #define PICK_BUDGET	256
 #define HOST_BUCKETS_MIN	16
 #define HOST_BUCKETS_MAX	1024
+/*
+ * Remote records per instance: 16 per port of the set, at least 1024, at
+ * most 65536 (64 bytes each on x86_64: 4 MiB at most, charged to the
+ * memory cgroup of whoever created the instance). A port set of 1024
+ * ports gets 16384.
+ */
+#define REMOTES_PER_PORT	16
+#define REMOTES_MIN		1024
+#define REMOTES_MAX		65536
 
 struct bucket {
 	struct hlist_head head;
 	spinlock_t lock;
+};
+
+/*
+ * A remote endpoint a mapping has sent to, and the TCP state of the
+ * connection with it. Immutable but for tcp_state once published.
+ */
+struct remote {
+	struct hlist_node pnode;	/* remote-port bucket: id, addr, port */
+	struct hlist_node anode;	/* remote-address bucket: id, addr */
+	struct rcu_head rcu;
+	u32 id;				/* the mapping's */
+	__be32 addr;
+	__be16 port;			/* 0 for ICMP */
+	__be16 ext_port;		/* with proto: the mapping's slot (GC) */
+	u8 proto;
+	u32 tcp_state;			/* enum sw_tcp_state; cmpxchg() */
 };
 
 /* Mappings of one LAN address (max_per_host). Only used under its lock. */
@@ -69,9 +107,17 @@ struct sw_napt {
 	u32 hmask;			/* host buckets - 1 */
 	struct bucket *buckets;
 	struct bucket *hosts;
+	struct bucket *rports;		/* struct remote by pnode */
+	struct bucket *raddrs;		/* struct remote by anode */
+	u32 rmask;			/* remote buckets - 1 (each table) */
+	u32 max_remotes;
 	struct sw_mapping __rcu **slots[SW_NP__MAX];	/* by port ordinal */
 	atomic_t ndyn;			/* dynamic mappings, expired included */
 	atomic_t nstatic;		/* static forwards */
+	atomic_t nremotes;		/* remote records, stale included */
+	atomic_t next_id;		/* mapping ids */
+	atomic64_t remotes_full;	/* remotes not remembered */
+	struct mem_cgroup *memcg;	/* charged for remote records */
 
 	/* sw_napt_set_params(); read locklessly */
 	unsigned long tmo_udp, tmo_icmp, tmo_est, tmo_trans;	/* jiffies */
@@ -80,11 +126,16 @@ struct sw_napt {
 	u8 filter;
 
 	u32 gc_pos;			/* next ordinal to scan; GC work only */
+	u32 rgc_pos;			/* next remote bucket to scan; GC only */
 	struct delayed_work gc;
 	struct rcu_head rcu;
 };
 
 static struct kmem_cache *mapping_cache __read_mostly;
+static struct kmem_cache *remote_cache __read_mostly;
+/* one lock class per table: see "Locks" above */
+static struct lock_class_key int_lock_key, host_lock_key, rport_lock_key,
+			     raddr_lock_key;
 static siphash_key_t napt_key __read_mostly;
 
 const char *sw_napt_proto_name(u8 proto)
@@ -157,8 +208,8 @@ static unsigned long timeout(const struct sw_napt *t,
 {
 	switch (m->proto) {
 	case SW_NP_TCP:
-		if (sw_tcp_timeout_class(READ_ONCE(m->tcp_state)) ==
-		    SW_TIMEOUT_ESTABLISHED)
+		/* established while any of its connections is */
+		if (atomic_read(&m->n_est) > 0)
 			return READ_ONCE(t->tmo_est);
 		return READ_ONCE(t->tmo_trans);
 	case SW_NP_UDP:
@@ -335,58 +386,234 @@ static struct sw_mapping *find(struct bucket *b, u8 proto, __be32 addr,
 	return NULL;
 }
 
-/* --- Remote endpoints (ADF/APDF) --------------------------------------- */
+/* --- Remote endpoints (ADF/APDF, TCP connections) ---------------------- */
 
-static bool has_remote(const struct sw_mapping *m, __be32 addr, __be16 port,
-		       bool match_port)
+static struct bucket *rport_bucket(const struct sw_napt *t, u32 id,
+				   __be32 addr, __be16 port)
 {
-	unsigned int i, n = min_t(unsigned int, READ_ONCE(m->nr_remotes),
-				  SW_MAPPING_REMOTES);
+	u64 h = siphash_3u32(id, (__force u32)addr, (__force u16)port,
+			     &napt_key);
 
-	for (i = 0; i < n; i++)
-		if (READ_ONCE(m->remote_addr[i]) == addr &&
-		    (!match_port || READ_ONCE(m->remote_port[i]) == port))
+	return &t->rports[h & t->rmask];
+}
+
+static struct bucket *raddr_bucket(const struct sw_napt *t, u32 id,
+				   __be32 addr)
+{
+	return &t->raddrs[siphash_2u32(id, (__force u32)addr, &napt_key) &
+			  t->rmask];
+}
+
+/* ICMP remotes have no port (an echo's identifier names our side). */
+static __be16 rport_of(u8 proto, __be16 port)
+{
+	return proto == SW_NP_ICMP ? 0 : port;
+}
+
+/* The record of (id, addr, port). RCU, or that bucket's lock held. */
+static struct remote *remote_find(const struct sw_napt *t, u32 id,
+				  __be32 addr, __be16 port)
+{
+	struct bucket *b = rport_bucket(t, id, addr, port);
+	struct remote *r;
+
+	hlist_for_each_entry_rcu(r, &b->head, pnode, lockdep_is_held(&b->lock))
+		if (r->id == id && r->addr == addr && r->port == port)
+			return r;
+	return NULL;
+}
+
+/* Any record of (id, addr): one bucket walk, whatever the ports. RCU. */
+static bool remote_addr_known(const struct sw_napt *t, u32 id, __be32 addr)
+{
+	struct remote *r;
+
+	hlist_for_each_entry_rcu(r, &raddr_bucket(t, id, addr)->head, anode)
+		if (r->id == id && r->addr == addr)
 			return true;
 	return false;
 }
 
-/*
- * Record a new remote, newest first, forgetting the oldest when full.
- * Bucket lock held. Lockless readers (the inbound filter) must see every
- * kept remote at every moment: shift from the top down, so each entry is
- * written to its new place before its old place is overwritten.
- */
-static void remember_locked(struct sw_mapping *m, __be32 addr, __be16 port)
+static bool has_remote(const struct sw_napt *t, const struct sw_mapping *m,
+		       __be32 addr, __be16 port, bool match_port)
 {
-	unsigned int i, n = m->nr_remotes;
+	u32 id = READ_ONCE(m->id);
 
-	if (has_remote(m, addr, port, true))
+	if (!id)
+		return false;
+	if (!match_port)
+		return remote_addr_known(t, id, addr);
+	return !!remote_find(t, id, addr, rport_of(m->proto, port));
+}
+
+/*
+ * A new record, within the instance's bound, charged to the memory cgroup
+ * of the instance's creator (softirq has no task to charge).
+ */
+static struct remote *remote_alloc(struct sw_napt *t)
+{
+	struct mem_cgroup *old;
+	struct remote *r;
+
+	if ((u32)atomic_inc_return(&t->nremotes) > t->max_remotes)
+		goto full;
+	old = set_active_memcg(t->memcg);
+	r = kmem_cache_alloc(remote_cache,
+			     GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	set_active_memcg(old);
+	if (r)
+		return r;
+full:
+	atomic_dec(&t->nremotes);
+	atomic64_inc(&t->remotes_full);
+	return NULL;
+}
+
+static void remote_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(remote_cache, container_of(head, struct remote, rcu));
+}
+
+/* A mapping id; 0 stays "none". Its internal bucket lock held. */
+static u32 mapping_id_locked(struct sw_napt *t, struct sw_mapping *m)
+{
+	u32 id = m->id;
+
+	while (!id)
+		id = (u32)atomic_inc_return(&t->next_id);
+	WRITE_ONCE(m->id, id);
+	return id;
+}
+
+/*
+ * Record a new remote of m (its internal bucket lock held, m linked).
+ * The tables' locks are taken one after the other, never nested here.
+ */
+static void remember_locked(struct sw_napt *t, struct sw_mapping *m,
+			    __be32 addr, __be16 port)
+{
+	u32 id = mapping_id_locked(t, m);
+	struct remote *r;
+	struct bucket *b;
+
+	port = rport_of(m->proto, port);
+	if (remote_find(t, id, addr, port))
 		return;
-	if (n < SW_MAPPING_REMOTES)
-		n++;
-	for (i = n - 1; i > 0; i--) {
-		WRITE_ONCE(m->remote_addr[i], m->remote_addr[i - 1]);
-		WRITE_ONCE(m->remote_port[i], m->remote_port[i - 1]);
-		smp_wmb();	/* entry i complete before i - 1 changes */
-	}
-	WRITE_ONCE(m->nr_remotes, n);
-	WRITE_ONCE(m->remote_addr[0], addr);
-	WRITE_ONCE(m->remote_port[0], port);
+	r = remote_alloc(t);
+	if (!r)
+		return;	/* counted: its replies meet ADF/APDF as strangers */
+	r->id = id;
+	r->addr = addr;
+	r->port = port;
+	r->ext_port = m->ext_port;
+	r->proto = m->proto;
+	r->tcp_state = SW_TCP_NONE;
+	b = rport_bucket(t, id, addr, port);
+	spin_lock(&b->lock);
+	hlist_add_head_rcu(&r->pnode, &b->head);
+	spin_unlock(&b->lock);
+	b = raddr_bucket(t, id, addr);
+	spin_lock(&b->lock);
+	hlist_add_head_rcu(&r->anode, &b->head);
+	spin_unlock(&b->lock);
+	WRITE_ONCE(m->remote_addr, addr);
+	WRITE_ONCE(m->remote_port, port);
+	if (!delayed_work_pending(&t->gc))
+		queue_delayed_work(system_power_efficient_wq, &t->gc,
+				   GC_INTERVAL);
 }
 
 /*
  * RFC 4787 REQ-8 (ADF/APDF): inbound packets are matched against the
  * destinations the mapping sent to. A known remote costs no lock.
  */
-static void remember(struct bucket *b, struct sw_mapping *m, __be32 addr,
-		     __be16 port)
+static void remember(struct sw_napt *t, struct bucket *b, struct sw_mapping *m,
+		     __be32 addr, __be16 port)
 {
-	if (has_remote(m, addr, port, true))
+	if (has_remote(t, m, addr, port, true))
 		return;
 	spin_lock_bh(&b->lock);
 	if (!(m->flags & SW_MAP_F_DEAD))
-		remember_locked(m, addr, port);
+		remember_locked(t, m, addr, port);
 	spin_unlock_bh(&b->lock);
+}
+
+/*
+ * Stale: its mapping is gone or revived (another id in the slot). RCU.
+ * Staleness is for good: ids are not reused while records may exist.
+ */
+static bool remote_stale(const struct sw_napt *t, const struct remote *r)
+{
+	struct sw_mapping __rcu **slot = slot_of(t, r->proto,
+						 ntohs(r->ext_port));
+	struct sw_mapping *m = slot ? rcu_dereference(*slot) : NULL;
+
+	return !m || READ_ONCE(m->id) != r->id ||
+	       (READ_ONCE(m->flags) & SW_MAP_F_DEAD);
+}
+
+/* Free the stale records of one remote-port bucket. GC work. */
+static void remote_gc_bucket(struct sw_napt *t, struct bucket *b)
+{
+	struct hlist_node *tmp;
+	struct bucket *ab;
+	struct remote *r;
+
+	rcu_read_lock();
+	spin_lock_bh(&b->lock);
+	hlist_for_each_entry_safe(r, tmp, &b->head, pnode) {
+		if (!remote_stale(t, r))
+			continue;
+		hlist_del_rcu(&r->pnode);
+		ab = raddr_bucket(t, r->id, r->addr);
+		spin_lock(&ab->lock);
+		hlist_del_rcu(&r->anode);
+		spin_unlock(&ab->lock);
+		atomic_dec(&t->nremotes);
+		call_rcu(&r->rcu, remote_free_rcu);
+	}
+	spin_unlock_bh(&b->lock);
+	rcu_read_unlock();
+}
+
+/*
+ * RFC 5382 REQ-5, RFC 7857 2.2: TCP state is per connection, and only
+ * segments of that connection (to or from its remote) change it. The
+ * mapping counts its connections in an established-class state.
+ */
+static void tcp_track(struct sw_napt *t, struct sw_mapping *m, __be32 raddr,
+		      __be16 rport, u8 tcp_flags, bool outbound)
+{
+	u32 id = READ_ONCE(m->id);
+	struct remote *r;
+	u32 old, new;
+	int delta;
+
+	if (!id)
+		return;
+	r = remote_find(t, id, raddr, rport);
+	if (!r)
+		return;	/* not a connection of this mapping's */
+	old = READ_ONCE(r->tcp_state);
+	new = sw_tcp_next(old, tcp_flags, outbound);
+	/* a racing CPU may win; the next segment redoes a lost transition */
+	if (new == old || cmpxchg(&r->tcp_state, old, new) != old)
+		return;
+	WRITE_ONCE(m->tcp_state, new);
+	delta = sw_tcp_est_delta(old, new);
+	/* a revived mapping (new id) starts its count afresh */
+	if (delta && READ_ONCE(m->id) == id)
+		atomic_add(delta, &m->n_est);
+}
+
+u8 sw_napt_tcp_state(const struct sw_mapping *m)
+{
+	u8 s = READ_ONCE(m->tcp_state);
+
+	if (atomic_read(&m->n_est) > 0 &&
+	    sw_tcp_timeout_class(s) != SW_TIMEOUT_ESTABLISHED)
+		return SW_TCP_ESTABLISHED;
+	return s;
 }
 
 /* --- Outbound: find or create ------------------------------------------ */
@@ -423,7 +650,11 @@ static bool claim_taken(void *ctx, u16 port)
 /* Reuse an expired mapping of the same internal key, and its port. */
 static void revive_locked(struct sw_mapping *m, unsigned long now)
 {
-	WRITE_ONCE(m->nr_remotes, 0);
+	/* a new id on the next remote: the old records go stale */
+	WRITE_ONCE(m->id, 0);
+	atomic_set(&m->n_est, 0);
+	WRITE_ONCE(m->remote_addr, 0);
+	WRITE_ONCE(m->remote_port, 0);
 	WRITE_ONCE(m->tcp_state, SW_TCP_NONE);
 	m->created = now;
 	WRITE_ONCE(m->last_used, now);
@@ -506,7 +737,7 @@ static struct sw_mapping *out_slow(struct sw_napt *t, struct bucket *b,
 	else if (!m)
 		m = create_locked(t, b, proto, int_addr, int_port, now, why);
 	if (m) {
-		remember_locked(m, daddr, dport);
+		remember_locked(t, m, daddr, dport);
 		refresh(m, now);
 	}
 	spin_unlock_bh(&b->lock);
@@ -529,7 +760,7 @@ struct sw_mapping *sw_napt_out(struct sw_napt *t, u8 proto, __be32 int_addr,
 	m = find(b, proto, int_addr, int_port);
 	if (m && !expired(t, m, now)) {
 		/* RFC 4787 REQ-1: the same mapping for every destination */
-		remember(b, m, daddr, dport);
+		remember(t, b, m, daddr, dport);
 		refresh(m, now);
 		return m;
 	}
@@ -573,9 +804,9 @@ static bool filter_pass(const struct sw_napt *t, const struct sw_mapping *m,
 		return true;	/* a forward is meant to be reached */
 	switch (READ_ONCE(t->filter)) {
 	case SOFTWIRE_FILTER_ADF:
-		return has_remote(m, saddr, sport, false);
+		return has_remote(t, m, saddr, sport, false);
 	case SOFTWIRE_FILTER_APDF:
-		return has_remote(m, saddr, sport, true);
+		return has_remote(t, m, saddr, sport, true);
 	default:
 		return true;
 	}
@@ -608,17 +839,11 @@ struct sw_mapping *sw_napt_in(struct sw_napt *t, u8 proto, __be16 ext_port,
 	return m;
 }
 
-void sw_napt_touch(struct sw_napt *t, struct sw_mapping *m, u8 tcp_flags,
-		   bool outbound)
+void sw_napt_touch(struct sw_napt *t, struct sw_mapping *m, __be32 raddr,
+		   __be16 rport, u8 tcp_flags, bool outbound)
 {
-	if (m->proto == SW_NP_TCP) {
-		u8 old = READ_ONCE(m->tcp_state);
-		u8 new = sw_tcp_next(old, tcp_flags, outbound);
-
-		/* racing CPUs may lose a transition; the next segment redoes it */
-		if (new != old)
-			WRITE_ONCE(m->tcp_state, new);
-	}
+	if (m->proto == SW_NP_TCP)
+		tcp_track(t, m, raddr, rport, tcp_flags, outbound);
 	refresh(m, jiffies);
 }
 
@@ -793,6 +1018,22 @@ u32 sw_napt_count_static(const struct sw_napt *t)
 	return atomic_read(&t->nstatic);
 }
 
+/* Stale records the GC has not freed yet are included. */
+u32 sw_napt_remotes(const struct sw_napt *t)
+{
+	return atomic_read(&t->nremotes);
+}
+
+u64 sw_napt_remotes_full(const struct sw_napt *t)
+{
+	return atomic64_read(&t->remotes_full);
+}
+
+u32 sw_napt_remotes_max(const struct sw_napt *t)
+{
+	return t->max_remotes;
+}
+
 /* --- Expiry ------------------------------------------------------------ */
 
 static void gc_slot(struct sw_napt *t, u32 proto, u32 ord, unsigned long now)
@@ -812,9 +1053,10 @@ static void gc_slot(struct sw_napt *t, u32 proto, u32 ord, unsigned long now)
 }
 
 /*
- * Every GC_INTERVAL while dynamic mappings exist (the allocator restarts
- * it): scan GC_SLICE ordinals of each protocol, resuming where the last
- * run stopped. Process context, so it may reschedule between slots.
+ * Every GC_INTERVAL while dynamic mappings or remote records exist (the
+ * allocator and remember_locked() restart it): scan GC_SLICE ordinals of
+ * each protocol and GC_SLICE remote buckets, resuming where the last run
+ * stopped. Process context, so it may reschedule between slots.
  */
 static void gc_work(struct work_struct *work)
 {
@@ -832,7 +1074,13 @@ static void gc_work(struct work_struct *work)
 			cond_resched();
 	}
 	t->gc_pos = ord;
-	if (atomic_read(&t->ndyn))
+	for (i = 0; i < min_t(u32, t->rmask + 1, GC_SLICE); i++) {
+		remote_gc_bucket(t, &t->rports[t->rgc_pos]);
+		t->rgc_pos = (t->rgc_pos + 1) & t->rmask;
+		if ((i & 255) == 255)
+			cond_resched();
+	}
+	if (atomic_read(&t->ndyn) || atomic_read(&t->nremotes))
 		queue_delayed_work(system_power_efficient_wq, &t->gc,
 				   GC_INTERVAL);
 }
@@ -845,6 +1093,8 @@ static void table_free(struct sw_napt *t)
 
 	for (p = 0; p < SW_NP__MAX; p++)
 		kvfree(t->slots[p]);
+	kvfree(t->raddrs);
+	kvfree(t->rports);
 	kvfree(t->hosts);
 	kvfree(t->buckets);
 	kfree(t);
@@ -856,13 +1106,19 @@ static void table_free_rcu(struct rcu_head *head)
 	table_free(container_of(head, struct sw_napt, rcu));
 }
 
-static void buckets_init(struct bucket *b, u32 n)
+/*
+ * One lock class per table (key): the nesting of a per-host or remote
+ * bucket lock inside an internal bucket lock is then an order between
+ * classes, not "recursive locking" of one class.
+ */
+static void buckets_init(struct bucket *b, u32 n, struct lock_class_key *key)
 {
 	u32 i;
 
 	for (i = 0; i < n; i++) {
 		INIT_HLIST_HEAD(&b[i].head);
 		spin_lock_init(&b[i].lock);
+		lockdep_set_class(&b[i].lock, key);
 	}
 }
 
@@ -870,7 +1126,7 @@ static void buckets_init(struct bucket *b, u32 n)
 struct sw_napt *sw_napt_create(const struct sw_portset *ps,
 			       const struct sw_napt_params *p)
 {
-	u32 n = sw_portset_count(ps), nb, nh;
+	u32 n = sw_portset_count(ps), nb, nh, nr;
 	struct sw_napt *t;
 	unsigned int i;
 
@@ -886,20 +1142,35 @@ struct sw_napt *sw_napt_create(const struct sw_portset *ps,
 	nh = clamp_t(u32, nb / 4, HOST_BUCKETS_MIN, HOST_BUCKETS_MAX);
 	t->bmask = nb - 1;
 	t->hmask = nh - 1;
+	/* load factor 4 with the instance's bound of remotes reached */
+	t->max_remotes = clamp_t(u32, n * REMOTES_PER_PORT, REMOTES_MIN,
+				 REMOTES_MAX);
+	nr = roundup_pow_of_two(t->max_remotes) / 4;
+	t->rmask = nr - 1;
 	t->buckets = kvcalloc(nb, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
 	t->hosts = kvcalloc(nh, sizeof(*t->hosts), GFP_KERNEL_ACCOUNT);
+	t->rports = kvcalloc(nr, sizeof(*t->rports), GFP_KERNEL_ACCOUNT);
+	t->raddrs = kvcalloc(nr, sizeof(*t->raddrs), GFP_KERNEL_ACCOUNT);
 	for (i = 0; i < SW_NP__MAX; i++)
 		t->slots[i] = kvcalloc(n, sizeof(*t->slots[i]),
 				       GFP_KERNEL_ACCOUNT);
-	if (!t->buckets || !t->hosts || !t->slots[SW_NP_TCP] ||
+	if (!t->buckets || !t->hosts || !t->rports || !t->raddrs ||
+	    !t->slots[SW_NP_TCP] ||
 	    !t->slots[SW_NP_UDP] || !t->slots[SW_NP_ICMP]) {
 		table_free(t);
 		return NULL;
 	}
-	buckets_init(t->buckets, nb);
-	buckets_init(t->hosts, nh);
+	buckets_init(t->buckets, nb, &int_lock_key);
+	buckets_init(t->hosts, nh, &host_lock_key);
+	buckets_init(t->rports, nr, &rport_lock_key);
+	buckets_init(t->raddrs, nr, &raddr_lock_key);
 	atomic_set(&t->ndyn, 0);
 	atomic_set(&t->nstatic, 0);
+	atomic_set(&t->nremotes, 0);
+	atomic_set(&t->next_id, 0);
+	atomic64_set(&t->remotes_full, 0);
+	/* remote records are made in softirq: charge them to the creator */
+	t->memcg = get_mem_cgroup_from_mm(current->mm);
 	INIT_DELAYED_WORK(&t->gc, gc_work);
 	sw_napt_set_params(t, p);
 	return t;
@@ -914,6 +1185,7 @@ void sw_napt_destroy(struct sw_napt *t)
 {
 	struct sw_mapping *m;
 	struct hlist_node *tmp;
+	struct remote *r;
 	struct host *h;
 	u32 p, i;
 
@@ -932,6 +1204,13 @@ void sw_napt_destroy(struct sw_napt *t)
 	for (i = 0; i <= t->hmask; i++)
 		hlist_for_each_entry_safe(h, tmp, &t->hosts[i].head, node)
 			kfree(h);
+	for (i = 0; i <= t->rmask; i++) {
+		hlist_for_each_entry_safe(r, tmp, &t->rports[i].head, pnode)
+			call_rcu(&r->rcu, remote_free_rcu);
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	mem_cgroup_put(t->memcg);
 	call_rcu(&t->rcu, table_free_rcu);
 }
 
@@ -944,6 +1223,13 @@ int sw_napt_init(void)
 					  sizeof(struct sw_mapping), 0, 0, NULL);
 	if (!mapping_cache)
 		return -ENOMEM;
+	/* 64 bytes on x86_64 */
+	remote_cache = kmem_cache_create("softwire_remote",
+					 sizeof(struct remote), 0, 0, NULL);
+	if (!remote_cache) {
+		kmem_cache_destroy(mapping_cache);
+		return -ENOMEM;
+	}
 	get_random_bytes(&napt_key, sizeof(napt_key));
 	return 0;
 }
@@ -956,5 +1242,6 @@ int sw_napt_init(void)
 void sw_napt_exit(void)
 {
 	rcu_barrier();
+	kmem_cache_destroy(remote_cache);
 	kmem_cache_destroy(mapping_cache);
 }

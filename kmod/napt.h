@@ -40,10 +40,14 @@ enum sw_napt_proto { SW_NP_TCP, SW_NP_UDP, SW_NP_ICMP, SW_NP__MAX };
 
 const char *sw_napt_proto_name(u8 proto);
 
-/* Inbound filtering (RFC 4787 5): SOFTWIRE_FILTER_* in the uapi. */
-
-#define SW_MAPPING_REMOTES	4	/* remotes remembered for ADF/APDF */
-
+/*
+ * Inbound filtering (RFC 4787 5): SOFTWIRE_FILTER_* in the uapi. ADF and
+ * APDF admit every remote endpoint a mapping has sent to while it lives
+ * (RFC 4787 REQ-8): each is a record of a per-instance table (napt.c),
+ * at most sw_napt_remotes_max() per instance; past that bound a new remote
+ * is not remembered (counted, sw_napt_remotes_full()). The same records
+ * carry the TCP state of each connection (RFC 5382 REQ-5, RFC 7857 2.2).
+ */
 struct sw_mapping {
 	struct hlist_node int_node;	/* in the internal-key bucket */
 	struct rcu_head rcu;
@@ -51,13 +55,14 @@ struct sw_mapping {
 	__be16 int_port;
 	__be16 ext_port;
 	u8 proto;			/* enum sw_napt_proto */
-	u8 tcp_state;			/* enum sw_tcp_state (core/tcpstate.h) */
+	u8 tcp_state;			/* last change of any connection's state */
 	u8 flags;			/* SW_MAP_F_* */
-	u8 nr_remotes;
+	u32 id;				/* names its remote records; 0: none yet */
+	atomic_t n_est;			/* connections in an established state */
 	unsigned long last_used;	/* jiffies; READ_ONCE/WRITE_ONCE */
 	unsigned long created;		/* jiffies */
-	__be32 remote_addr[SW_MAPPING_REMOTES];	/* newest first */
-	__be16 remote_port[SW_MAPPING_REMOTES];
+	__be32 remote_addr;		/* the newest remote, for dumps; 0: none */
+	__be16 remote_port;
 };
 #define SW_MAP_F_STATIC		(1u << 0)	/* static forward: never expires */
 #define SW_MAP_F_DEAD		(1u << 1)	/* unlinked, waiting for RCU */
@@ -134,9 +139,21 @@ struct sw_mapping *sw_napt_lookup_ext(struct sw_napt *t, u8 proto,
 struct sw_mapping *sw_napt_lookup_int(struct sw_napt *t, u8 proto,
 				      __be32 int_addr, __be16 int_port);
 
-/* TCP state and timer refresh for a packet seen on m. */
-void sw_napt_touch(struct sw_napt *t, struct sw_mapping *m, u8 tcp_flags,
-		   bool outbound);
+/*
+ * Timer refresh for a packet seen on m, and for TCP the state of its
+ * connection with the remote (raddr, rport): from the remote when inbound,
+ * to it when outbound. A segment of a connection the mapping has no record
+ * of (a remote never sent to) changes no state (RFC 5382 REQ-5, RFC 7857
+ * 2.2: a RST or FIN from another host cannot end the connection).
+ */
+void sw_napt_touch(struct sw_napt *t, struct sw_mapping *m, __be32 raddr,
+		   __be16 rport, u8 tcp_flags, bool outbound);
+
+/*
+ * The TCP state shown for m: established while any of its connections is
+ * (the mapping then has the established timeout), else the last change.
+ */
+u8 sw_napt_tcp_state(const struct sw_mapping *m);
 
 /* Static forwards (process context, config lock held). */
 int sw_napt_forward_add(struct sw_napt *t, u8 proto, __be16 ext_port,
@@ -152,5 +169,8 @@ int sw_napt_walk(struct sw_napt *t, unsigned long *pos,
 		 int (*fn)(const struct sw_mapping *m, void *arg), void *arg);
 u32 sw_napt_count(const struct sw_napt *t);	/* forwards included */
 u32 sw_napt_count_static(const struct sw_napt *t);	/* forwards only */
+u32 sw_napt_remotes(const struct sw_napt *t);	/* remote records held */
+u64 sw_napt_remotes_full(const struct sw_napt *t);	/* not remembered */
+u32 sw_napt_remotes_max(const struct sw_napt *t);
 
 #endif /* SW_NAPT_H */

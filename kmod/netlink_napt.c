@@ -630,7 +630,7 @@ static int sw_put_mapping(struct sk_buff *skb, const struct sw_mapping *m,
 			  __be32 ext_addr)
 {
 	unsigned long idle = jiffies - READ_ONCE(m->last_used);
-	u8 state = READ_ONCE(m->tcp_state);
+	u8 state = sw_napt_tcp_state(m);
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, SOFTWIRE_A_MAPPING);
@@ -640,11 +640,11 @@ static int sw_put_mapping(struct sk_buff *skb, const struct sw_mapping *m,
 	    nla_put_u16(skb, SOFTWIRE_MAP_A_INT_PORT, ntohs(m->int_port)) ||
 	    nla_put_in_addr(skb, SOFTWIRE_MAP_A_EXT_ADDR, ext_addr) ||
 	    nla_put_u16(skb, SOFTWIRE_MAP_A_EXT_PORT, ntohs(m->ext_port)) ||
-	    (READ_ONCE(m->nr_remotes) &&
+	    (READ_ONCE(m->remote_addr) &&
 	     (nla_put_in_addr(skb, SOFTWIRE_MAP_A_REMOTE_ADDR,
-			      READ_ONCE(m->remote_addr[0])) ||
+			      READ_ONCE(m->remote_addr)) ||
 	      nla_put_u16(skb, SOFTWIRE_MAP_A_REMOTE_PORT,
-			  ntohs(READ_ONCE(m->remote_port[0]))))) ||
+			  ntohs(READ_ONCE(m->remote_port))))) ||
 	    nla_put_u32(skb, SOFTWIRE_MAP_A_AGE, min_t(unsigned long,
 						       idle / HZ, U32_MAX)) ||
 	    (m->proto == SW_NP_TCP &&
@@ -817,6 +817,14 @@ static int sw_put_stats(struct sk_buff *skb, struct net_device *dev)
 			sw->napt ? sw_napt_count(sw->napt) : 0) ||
 	    nla_put_u64_64bit(skb, SOFTWIRE_STATS_A_FASTPATH_PACKETS,
 			      sw_stats_fastpath_read(sw), SOFTWIRE_STATS_A_PAD) ||
+	    (sw->napt &&
+	     (nla_put_u32(skb, SOFTWIRE_STATS_A_REMOTES,
+			  sw_napt_remotes(sw->napt)) ||
+	      nla_put_u32(skb, SOFTWIRE_STATS_A_REMOTES_MAX,
+			  sw_napt_remotes_max(sw->napt)) ||
+	      nla_put_u64_64bit(skb, SOFTWIRE_STATS_A_REMOTES_FULL,
+				sw_napt_remotes_full(sw->napt),
+				SOFTWIRE_STATS_A_PAD))) ||
 	    sw_put_drops(skb, sw))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -124,7 +124,7 @@ static int rcv_napt(struct sw_dev *sw, const struct sw_config *cfg,
 		return why;
 	int_addr = m->int_addr;
 	int_port = m->int_port;
-	sw_napt_touch(sw->napt, m, f->tcp_flags, false);
+	sw_napt_touch(sw->napt, m, f->saddr, f->sport, f->tcp_flags, false);
 	r = sw_xlat_dst(skb, f, int_addr, int_port);
 	if (r != SW_OK)
 		return r;
@@ -159,6 +159,9 @@ static int rcv_inner(struct sw_dev *sw, const struct sw_config *cfg,
 	r = sw_ipv4_pull(skb);
 	if (r != SW_OK)
 		return r;
+	/* as ip_rcv_core() would, before any NAPT state is looked at */
+	if (unlikely(ip_fast_csum(skb_network_header(skb), ip_hdr(skb)->ihl)))
+		return SW_DROP_MALFORMED;
 	if (ip_hdr(skb)->daddr != sw_ce_ipv4(cfg))
 		return SW_DROP_NOT_OUR_ADDRESS;
 	if (ip_is_fragment(ip_hdr(skb))) {

@@ -274,7 +274,7 @@ static int xmit_map(struct sw_dev *sw, const struct sw_flow *f, __be16 *ext)
 	if (!m)
 		return why;
 	*ext = m->ext_port;
-	sw_napt_touch(sw->napt, m, f->tcp_flags, true);
+	sw_napt_touch(sw->napt, m, f->daddr, f->dport, f->tcp_flags, true);
 	return SW_OK;
 }
 
@@ -355,7 +355,7 @@ bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
 	/* committed: from here on the packet is ours */
 	ip_decrease_ttl(ip_hdr(skb));
 	skb->dev = dev;
-	sw_napt_touch(sw->napt, m, f.tcp_flags, true);
+	sw_napt_touch(sw->napt, m, f.daddr, f.dport, f.tcp_flags, true);
 	r = xlat_encap_send(sw, cfg, skb, &f, dst, &fl6, ext);
 	if (r != SW_DONE)
 		sw_dp_drop(sw, skb, r, true);
@@ -387,7 +387,7 @@ static int xmit_hairpin(struct sw_dev *sw, const struct sw_config *cfg,
 		return why;
 	int_addr = m->int_addr;
 	int_port = m->int_port;
-	sw_napt_touch(sw->napt, m, f->tcp_flags, false);
+	sw_napt_touch(sw->napt, m, ce, ext, f->tcp_flags, false);
 
 	r = sw_xlat_src(skb, f, ce, ext);
 	if (r == SW_OK)

@@ -303,7 +303,7 @@ check_eq "stats: mappings 256" 256 "$(json_get "$(nsw "$NS" -j stats mape0)" 'j[
 log "stats: device counters, mapping count, every drop reason by name"
 check_ok "stats -j" nsw "$NS" -j stats mape0
 check_eq "stats: exactly the documented keys" \
-	"drops fastpath_packets mappings rx_bytes rx_packets tx_bytes tx_packets" "$(json_get "$OUT" '" ".join(sorted(j))')"
+	"drops fastpath_packets mappings remotes remotes_full remotes_max rx_bytes rx_packets tx_bytes tx_packets" "$(json_get "$OUT" '" ".join(sorted(j))')"
 check_eq "stats: no traffic" "0 0 0 0" \
 	"$(json_get "$OUT" '"%d %d %d %d" % (j["tx_packets"], j["tx_bytes"], j["rx_packets"], j["rx_bytes"])')"
 # The oracle: the names in kmod/stats.c, in enum order.

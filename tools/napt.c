@@ -414,6 +414,8 @@ struct stats {
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	uint32_t mappings;
 	uint64_t fastpath_packets;
+	uint32_t remotes, remotes_max;
+	uint64_t remotes_full;
 	unsigned int ndrops;
 	struct drop drops[MAX_DROPS];
 };
@@ -466,6 +468,9 @@ static int stats_attr_cb(const struct nlattr *a, void *data)
 	case SOFTWIRE_STATS_A_MAPPINGS:		s->mappings = get_u32(a); break;
 	case SOFTWIRE_STATS_A_DROPS:		parse_drops(a, s); break;
 	case SOFTWIRE_STATS_A_FASTPATH_PACKETS:	s->fastpath_packets = get_u64(a); break;
+	case SOFTWIRE_STATS_A_REMOTES:		s->remotes = get_u32(a); break;
+	case SOFTWIRE_STATS_A_REMOTES_MAX:	s->remotes_max = get_u32(a); break;
+	case SOFTWIRE_STATS_A_REMOTES_FULL:	s->remotes_full = get_u64(a); break;
 	}
 	return MNL_CB_OK;
 }
@@ -500,6 +505,9 @@ static void stats_json(const struct stats *s)
 	sw_json_uint("rx_bytes", s->rx_bytes);
 	sw_json_uint("mappings", s->mappings);
 	sw_json_uint("fastpath_packets", s->fastpath_packets);
+	sw_json_uint("remotes", s->remotes);
+	sw_json_uint("remotes_max", s->remotes_max);
+	sw_json_uint("remotes_full", s->remotes_full);
 	sw_json_obj_start("drops");
 	for (unsigned int i = 0; i < s->ndrops; i++)
 		sw_json_uint(s->drops[i].name, s->drops[i].count);
@@ -522,6 +530,8 @@ static void stats_print(const struct stats *s, bool all)
 	if (s->fastpath_packets)
 		printf("    fastpath packets %llu\n",
 		       (unsigned long long)s->fastpath_packets);
+	printf("    remotes %u of %u, not remembered %llu\n", s->remotes,
+	       s->remotes_max, (unsigned long long)s->remotes_full);
 	printf("    drops:");
 	for (unsigned int i = 0; i < s->ndrops; i++) {
 		if (!all && !s->drops[i].count)

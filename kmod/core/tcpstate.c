@@ -11,6 +11,8 @@
  *   NONE --SYN in---> SYN_RCVD --SYN out-> ESTABLISHED   (simultaneous open
  *                                                         and EIF inbound
  *                                                         SYN, RFC 5382 REQ-2)
+ *   NONE --SYN-ACK out--> ESTABLISHED  (the answer to a SYN that came in
+ *                                       before the connection was tracked)
  *   ESTABLISHED --FIN out--> FIN_WAIT_OUT --FIN in--> TIME_WAIT
  *   ESTABLISHED --FIN in---> FIN_WAIT_IN  --FIN out-> TIME_WAIT
  *   any --RST--> CLOSED;  CLOSED --non-RST--> ESTABLISHED (or a new SYN_*)
@@ -18,6 +20,12 @@
  *
  * ACK, PSH and data never change the state except in CLOSED. A SYN-ACK is
  * a SYN: it is the peer's SYN being seen.
+ *
+ * The module tracks one state per connection (mapping and remote endpoint)
+ * and starts it at NONE on the first outbound segment to that remote: an
+ * inbound SYN from a remote not yet sent to (EIF, RFC 5382 REQ-3 hole
+ * punching) changes no state, so the LAN host's SYN-ACK is the first
+ * segment seen, and it proves both SYNs.
  */
 #include "tcpstate.h"
 
@@ -42,6 +50,14 @@ static enum sw_tcp_state on_syn(enum sw_tcp_state s, bool outbound)
 	default:
 		return s;	/* retransmitted SYN / SYN-ACK: no change */
 	}
+}
+
+/* SYN-ACK out on an untracked connection: it answers a SYN that came in. */
+static bool answers_syn(enum sw_tcp_state s, uint8_t tcp_flags, bool outbound)
+{
+	return s == SW_TCP_NONE && outbound &&
+	       (tcp_flags & (SW_TCPF_SYN | SW_TCPF_ACK)) ==
+	       (SW_TCPF_SYN | SW_TCPF_ACK);
 }
 
 /* FIN: half-close, then close when both directions have sent one. */
@@ -71,6 +87,8 @@ enum sw_tcp_state sw_tcp_next(enum sw_tcp_state s, uint8_t tcp_flags,
 	 */
 	if (tcp_flags & SW_TCPF_RST)
 		return SW_TCP_CLOSED;
+	if (answers_syn(s, tcp_flags, outbound))
+		return SW_TCP_ESTABLISHED;
 	if (tcp_flags & SW_TCPF_SYN)
 		return on_syn(s, outbound);
 	/* RFC 6146 3.5.2.2: a non-RST packet in TRANS means it is alive */
@@ -98,6 +116,12 @@ enum sw_timeout_class sw_tcp_timeout_class(enum sw_tcp_state s)
 	default:
 		return SW_TIMEOUT_TRANSITORY;
 	}
+}
+
+int sw_tcp_est_delta(enum sw_tcp_state old, enum sw_tcp_state new)
+{
+	return (sw_tcp_timeout_class(new) == SW_TIMEOUT_ESTABLISHED) -
+	       (sw_tcp_timeout_class(old) == SW_TIMEOUT_ESTABLISHED);
 }
 
 static const char *const names[SW_TCP_NSTATES] = {

@@ -31,8 +31,9 @@
 #define SW_TIMEOUT_ICMP			60
 
 /*
- * States of one mapping's TCP connection, as seen by the NAT (RFC 7857
- * 2.1, modelled on RFC 6146 3.5.2.2). "OUT" is inside -> outside.
+ * States of one TCP connection (a mapping and one remote endpoint), as
+ * seen by the NAT (RFC 7857 2.1, modelled on RFC 6146 3.5.2.2). "OUT" is
+ * inside -> outside.
  */
 enum sw_tcp_state {
 	SW_TCP_NONE = 0,	/* mapping exists, no SYN seen yet */
@@ -61,6 +62,13 @@ enum sw_tcp_state sw_tcp_next(enum sw_tcp_state s, uint8_t tcp_flags,
 
 /* Idle-timeout class of a state (RFC 5382 5, RFC 7857 2.2-2.3). */
 enum sw_timeout_class sw_tcp_timeout_class(enum sw_tcp_state s);
+
+/*
+ * Change in the number of established-class connections when one goes
+ * from old to new: -1, 0 or +1. A mapping's timeout is established while
+ * the sum over its connections is positive.
+ */
+int sw_tcp_est_delta(enum sw_tcp_state old, enum sw_tcp_state new);
 
 /* Static name for logs and netlink dumps ("?" for out-of-range). */
 const char *sw_tcp_state_name(enum sw_tcp_state s);

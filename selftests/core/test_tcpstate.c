@@ -39,6 +39,14 @@ static const struct scenario scenarios[] = {
 		{ S, IN, SW_TCP_SYN_RCVD },
 		{ S | A, OUT, SW_TCP_ESTABLISHED },
 		{ A, IN, SW_TCP_ESTABLISHED } }, 3 },
+	{ "SYN-ACK out first: an untracked inbound SYN answered (RFC 5382 REQ-3)",
+	  SW_TCP_NONE, {
+		{ S | A, OUT, SW_TCP_ESTABLISHED },
+		{ A, IN, SW_TCP_ESTABLISHED } }, 2 },
+	{ "SYN-ACK in on an untracked connection is only the peer's SYN",
+	  SW_TCP_NONE, {
+		{ S | A, IN, SW_TCP_SYN_RCVD },
+		{ A, OUT, SW_TCP_SYN_RCVD } }, 2 },
 	{ "simultaneous open", SW_TCP_NONE, {
 		{ S, OUT, SW_TCP_SYN_SENT },
 		{ S, IN, SW_TCP_ESTABLISHED },
@@ -163,7 +171,42 @@ static void test_total(void)
 	CHECK_STR(sw_tcp_state_name((enum sw_tcp_state)42), "?");
 }
 
+/*
+ * Several connections of one mapping driven by random segments: the sum of
+ * sw_tcp_est_delta() over every transition always equals the number of
+ * connections in an established-class state (the module's n_est).
+ */
+static void test_est_count(void)
+{
+	enum sw_tcp_state c[4] = { SW_TCP_NONE, SW_TCP_NONE, SW_TCP_NONE,
+				   SW_TCP_NONE };
+	unsigned int x = 12345;
+	int n_est = 0;
+
+	for (int i = 0; i < 100000; i++) {
+		int k, want = 0;
+		enum sw_tcp_state n;
+
+		x = x * 1103515245u + 12345u;
+		k = (x >> 16) & 3;
+		n = sw_tcp_next(c[k], (uint8_t)(x >> 8) & (S | A | F | R),
+				(x >> 20) & 1);
+		n_est += sw_tcp_est_delta(c[k], n);
+		c[k] = n;
+		for (k = 0; k < 4; k++)
+			want += sw_tcp_timeout_class(c[k]) == SW_TIMEOUT_ESTABLISHED;
+		if (n_est != want) {
+			CHECK(n_est == want, "step %d: count %d, want %d", i, n_est, want);
+			return;
+		}
+	}
+	CHECK(sw_tcp_est_delta(SW_TCP_SYN_SENT, SW_TCP_ESTABLISHED) == 1, "open");
+	CHECK(sw_tcp_est_delta(SW_TCP_ESTABLISHED, SW_TCP_CLOSED) == -1, "RST");
+	CHECK(sw_tcp_est_delta(SW_TCP_ESTABLISHED, SW_TCP_FIN_WAIT_IN) == 0, "FIN");
+}
+
 static const struct tap_test tests[] = {
+	{ "established_count_over_connections", test_est_count },
 	{ "transition_scenarios", test_scenarios },
 	{ "timeout_classes", test_timeout_classes },
 	{ "default_timeouts_meet_rfc_minimums", test_rfc_minimums },

@@ -183,6 +183,15 @@ enum softwire_stats_attr {
 	SOFTWIRE_STATS_A_DROPS,		/* nested: SOFTWIRE_STATS_A_DROP... */
 	SOFTWIRE_STATS_A_DROP,		/* nested: SOFTWIRE_DROP_A_* */
 	SOFTWIRE_STATS_A_FASTPATH_PACKETS, /* u64: sent by the fast path */
+	/*
+	 * Remote endpoints the mappings have sent to (ADF/APDF filtering and
+	 * per-connection TCP state), at most REMOTES_MAX per instance: 16 per
+	 * port of the set, between 1024 and 65536.
+	 */
+	SOFTWIRE_STATS_A_REMOTES,	/* u32: remembered now */
+	SOFTWIRE_STATS_A_REMOTES_MAX,	/* u32: the instance's bound */
+	SOFTWIRE_STATS_A_REMOTES_FULL,	/* u64: new remotes not remembered
+					 * (bound reached or out of memory) */
 	__SOFTWIRE_STATS_A_MAX,
 };
 #define SOFTWIRE_STATS_A_MAX (__SOFTWIRE_STATS_A_MAX - 1)
