@@ -30,11 +30,13 @@
  * frees stale records, GC_SLICE remote buckets per second. Nothing walks
  * a mapping's records in softirq.
  *
- * Memory (x86_64, no lockdep): a mapping is one 88-byte object of the
- * "softwire_mapping" cache (46 per 4 KiB slab page), plus per port of the
+ * Memory (x86_64, no lockdep): a mapping is one 80-byte object of the
+ * "softwire_mapping" cache (51 per 4 KiB slab page), plus per port of the
  * set 3 slot pointers (24 bytes) and about one 16-byte internal bucket,
  * plus one 24-byte kmalloc-32 counter per active LAN host: about
- * 88 + 24 + 16 = 128 bytes per mapping with as many mappings as ports.
+ * 80 + 24 + 16 = 120 bytes per mapping with as many mappings as ports.
+ * A remote endpoint is one 72-byte "softwire_remote" object; the two
+ * remote tables take 8 bytes per remote the instance may hold.
  */
 #include <linux/jiffies.h>
 #include <linux/log2.h>
@@ -1218,12 +1220,12 @@ void sw_napt_destroy(struct sw_napt *t)
 
 int sw_napt_init(void)
 {
-	/* 88 bytes on x86_64: no cache-line alignment, 46 per slab page */
+	/* 80 bytes on x86_64: no cache-line alignment, 51 per slab page */
 	mapping_cache = kmem_cache_create("softwire_mapping",
 					  sizeof(struct sw_mapping), 0, 0, NULL);
 	if (!mapping_cache)
 		return -ENOMEM;
-	/* 64 bytes on x86_64 */
+	/* 72 bytes on x86_64 */
 	remote_cache = kmem_cache_create("softwire_remote",
 					 sizeof(struct remote), 0, 0, NULL);
 	if (!remote_cache) {

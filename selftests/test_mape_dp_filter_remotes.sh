@@ -13,9 +13,10 @@
 #  1. filter apdf: LAN :40020 sends to .10:5001..5010 (10 remotes, one host):
 #     all 10 echoes come back (a fixed array of 4 kept only the last 4).
 #  2. filter adf: LAN :40021 sends to .101...110:5000 (10 hosts): all 10 echoes.
-#  3. filter apdf: ICMP errors about LAN :40022's packets: one quoting a remote
-#     never sent to (.30:7000) is dropped as "filtered"; one quoting the
-#     contacted .10:5000 reaches the LAN socket.
+#  3. filter apdf: ICMP errors about LAN :40022's packets (ICMPv4 from the
+#     internet, ICMPv6 from the core about the tunnel packet): those quoting
+#     a remote never sent to (.30:7000) are dropped as "filtered"; those
+#     quoting the contacted .10:5000 reach the LAN socket.
 #  4. LAN :40023 sends to more remotes than the instance may remember
 #     (blackholed at the BR): "remotes" stops at "remotes_max" (16 per port:
 #     252 x 16 = 4032), "remotes_full" counts the rest.
@@ -75,22 +76,35 @@ check_eq "no reply was filtered" "$f0" "$(mape_drop filtered)"
 check_cond "the instance remembers at least $((2 * N)) remotes" \
 	test "$(mape_stat remotes)" -ge $((2 * N))
 
-# ---- 3. ICMP errors meet the filter (APDF)
+# ---- 3. ICMP errors meet the filter (APDF): ICMPv4 from the internet,
+# ICMPv6 from a core router about the tunnel packet
 check_ok "filter apdf" nsw "$CE" map-e set mape0 filter apdf
 udp_bg srv "$INET" --bind $INET_A:5000 --expect 1 --timeout 30
-udp_bg lan "$LAN" --bind $LAN_A:40022 --send $INET_A:5000:open --recverr --expect 1 --timeout 60
+udp_bg lan "$LAN" --bind $LAN_A:40022 --send $INET_A:5000:open --recverr --expect 2 --timeout 60
 bg_wait srv 30
 ext=$(mape_ext udp $LAN_A:40022)
 check_match "mapping for $LAN_A:40022" "^$CE_V4:[0-9]+$" "$ext"
+err4() { nx "$INET" $PY "$MAPE_HELPERS/pkt4.py" icmp-unreach "$1" "$ext" "$1:$2"; }
+err6() {
+	nx "$CORE" $PY "$MAPE_HELPERS/pkt4.py" icmp6-unreach 2001:db8:ff00:1::1 $MAP6_RFC $BR6 \
+		"$ext" "$1:$2"
+}
 f=$(mape_drop filtered)
-nx "$INET" $PY "$MAPE_HELPERS/pkt4.py" icmp-unreach $INET_C "$ext" $INET_C:7000
+err4 $INET_C 7000
 check_cond "ICMP error about a remote never sent to: dropped as filtered" \
 	wait_for 10 test_filtered_is $((f + 1))
-nx "$INET" $PY "$MAPE_HELPERS/pkt4.py" icmp-unreach $INET_A "$ext" $INET_A:5000
+err6 $INET_C 7000
+check_cond "ICMPv6 error about a packet to a remote never sent to: dropped as filtered" \
+	wait_for 10 test_filtered_is $((f + 2))
+err4 $INET_A 5000
+lan_lines() { [ "$(bg_out lan | grep -c .)" -ge "$1" ]; }
+wait_for 10 lan_lines 1
+err6 $INET_A 5000
 bg_wait lan 30
-check_match "ICMP error about the contacted remote reaches the LAN socket (and only it)" \
-	"^icmp type 3 code 3 from $INET_A info 0$" "$(bg_out lan)"
-check_eq "filtered counted once" $((f + 1)) "$(mape_drop filtered)"
+check_eq "ICMP and ICMPv6 errors about the contacted remote reach the LAN socket (and only they)" \
+	"icmp type 3 code 3 from $INET_A info 0
+icmp type 3 code 1 from 198.51.100.1 info 0" "$(bg_out lan)"
+check_eq "filtered counted twice" $((f + 2)) "$(mape_drop filtered)"
 
 # ---- 4. the bound and its overflow
 ip -n "$BR" route add blackhole 203.0.113.99/32

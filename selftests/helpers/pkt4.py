@@ -8,6 +8,10 @@
   pkt4.py icmp-unreach SRC QSRC:QSPORT QDST:QDPORT
       an ICMP Port Unreachable from SRC to QSRC quoting a UDP datagram
       QSRC:QSPORT -> QDST:QDPORT (an error about a packet QSRC sent)
+  pkt4.py icmp6-unreach SRC6 DST6 PEER6 QSRC:QSPORT QDST:QDPORT
+      an ICMPv6 Destination Unreachable from SRC6 (local) to DST6 quoting an
+      IPv4-in-IPv6 packet DST6 -> PEER6 that carries a UDP datagram
+      QSRC:QSPORT -> QDST:QDPORT (as a router in the IPv6 core would send)
   pkt4.py encap SRC6 DST6 SRC4:SPORT DST4:DPORT PAYLOAD [badsum]
       a UDP datagram in IPv6 (raw IPv6 socket, header included, so SRC6
       need not be local); "badsum" breaks the inner IPv4 header checksum
@@ -70,6 +74,19 @@ def icmp_unreach(a):
     s.sendto(ic, (qs, 0))
 
 
+def icmp6_unreach(a):
+    s6, d6, peer6 = a[0], a[1], a[2]
+    (qs, qsp), (qd, qdp) = hp(a[3]), hp(a[4])
+    inner = ipv4(qs, qd, socket.IPPROTO_UDP, udp(qs, qd, qsp, qdp, b"q"))
+    quote = struct.pack("!IHBB16s16s", 6 << 28, len(inner), 4, 63,
+                        socket.inet_pton(socket.AF_INET6, d6),
+                        socket.inet_pton(socket.AF_INET6, peer6)) + inner
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.bind((s6, 0))
+    # the kernel fills in the ICMPv6 checksum of a raw ICMPv6 socket
+    s.sendto(struct.pack("!BBHI", 1, 3, 0, 0) + quote, (d6, 0))
+
+
 def encap(a):
     s6, d6 = a[0], a[1]
     (s4, sp), (d4, dp) = hp(a[2]), hp(a[3])
@@ -82,7 +99,8 @@ def encap(a):
     s.sendto(outer + inner, (d6, 0))
 
 
-CMDS = {"rst": rst, "icmp-unreach": icmp_unreach, "encap": encap}
+CMDS = {"rst": rst, "icmp-unreach": icmp_unreach, "icmp6-unreach": icmp6_unreach,
+        "encap": encap}
 
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in CMDS:
