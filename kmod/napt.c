@@ -66,7 +66,7 @@
 #define HOST_BUCKETS_MAX	1024
 /*
  * Remote records per instance: 16 per port of the set, at least 1024, at
- * most 65536 (64 bytes each on x86_64: 4 MiB at most, charged to the
+ * most 65536 (72 bytes each on x86_64: under 5 MiB, charged to the
  * memory cgroup of whoever created the instance). A port set of 1024
  * ports gets 16384.
  */
