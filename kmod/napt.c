@@ -204,7 +204,7 @@ static struct sw_mapping __rcu **slot_of(const struct sw_napt *t, u8 proto,
 	return ord < 0 ? NULL : &t->slots[proto][ord];
 }
 
-/* RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-1 (values from params). */
+/* RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-2 (values from params). */
 static unsigned long timeout(const struct sw_napt *t,
 			     const struct sw_mapping *m)
 {
@@ -703,7 +703,10 @@ static struct sw_mapping *create_locked(struct sw_napt *t, struct bucket *b,
 	}
 
 	c = (struct claim){ .t = t, .m = m, .held = b, .now = now };
-	/* RFC 4787 4.2.1 / RFC 6056: keep the source port, else random */
+	/*
+	 * RFC 4787 4.2.1 / RFC 6056: keep the source port, else random,
+	 * of the source port's parity when one is free (RFC 4787 REQ-4)
+	 */
 	if (sw_port_pick(&t->ps, ntohs(int_port), get_random_u32(),
 			 min_t(u32, t->nports, PICK_BUDGET), claim_taken, &c,
 			 &port)) {

@@ -71,7 +71,7 @@ struct sw_napt_params {
 	u32 timeout_udp;		/* seconds, >= 120 (RFC 4787 REQ-5) */
 	u32 timeout_tcp_est;		/* seconds, >= 7440 (RFC 5382 REQ-5) */
 	u32 timeout_tcp_trans;		/* seconds, >= 240 (RFC 5382 REQ-5) */
-	u32 timeout_icmp;		/* seconds, >= 60 (RFC 5508 REQ-1) */
+	u32 timeout_icmp;		/* seconds, >= 60 (RFC 5508 REQ-2) */
 	u32 max_mappings;		/* per instance, all protocols */
 	u32 max_per_host;		/* per LAN IPv4 address */
 	u8 filter;			/* SOFTWIRE_FILTER_* */

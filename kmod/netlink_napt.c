@@ -80,7 +80,7 @@ static const struct sw_timeout_desc sw_timeouts[] = {
 	  offsetof(struct sw_napt_params, timeout_tcp_trans),
 	  SW_TIMEOUT_TCP_TRANS, "timeout-tcp-trans", "RFC 5382 REQ-5" },
 	{ SOFTWIRE_A_TIMEOUT_ICMP, offsetof(struct sw_napt_params, timeout_icmp),
-	  SW_TIMEOUT_ICMP, "timeout-icmp", "RFC 5508 REQ-1" },
+	  SW_TIMEOUT_ICMP, "timeout-icmp", "RFC 5508 REQ-2" },
 };
 
 /* The RFC minimums hold unless the test knob allow_short_timeouts is set. */

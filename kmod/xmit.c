@@ -263,16 +263,34 @@ static int xmit_encap(struct sw_dev *sw, const struct sw_config *cfg,
 	return xlat_encap_send(sw, cfg, skb, f, dst, &fl6, ext);
 }
 
+/*
+ * RFC 5508 REQ-8: a new flow that gets no mapping because of the port set
+ * or a limit is answered with Destination Unreachable, communication
+ * administratively prohibited (code 13), so that the LAN host gives up at
+ * once instead of retrying into the drop. icmp_send() rate-limits it
+ * (net.ipv4.icmp_ratelimit, per destination, and the global limit) and
+ * never answers an ICMP error or a non-first fragment.
+ */
+static void xmit_refused(struct sk_buff *skb, int why)
+{
+	if (why == SW_DROP_PORT_EXHAUSTED || why == SW_DROP_LIMIT_INSTANCE ||
+	    why == SW_DROP_LIMIT_HOST)
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, 0);
+}
+
 /* The outbound mapping of @f (made if need be), used now: its external port. */
-static int xmit_map(struct sw_dev *sw, const struct sw_flow *f, __be16 *ext)
+static int xmit_map(struct sw_dev *sw, struct sk_buff *skb,
+		    const struct sw_flow *f, __be16 *ext)
 {
 	struct sw_mapping *m;
 	int why;
 
 	m = sw_napt_out(sw->napt, f->proto, f->saddr, f->sport, f->daddr,
 			f->dport, &why);
-	if (!m)
+	if (!m) {
+		xmit_refused(skb, why);
 		return why;
+	}
 	*ext = m->ext_port;
 	sw_napt_touch(sw->napt, m, f->daddr, f->dport, f->tcp_flags, true);
 	return SW_OK;
@@ -286,7 +304,7 @@ static int xmit_napt(struct sw_dev *sw, const struct sw_config *cfg,
 	__be16 ext;
 	int r;
 
-	r = xmit_map(sw, f, &ext);
+	r = xmit_map(sw, skb, f, &ext);
 	if (r != SW_OK)
 		return r;
 	/* not to our own address: sw_fp_xmit() leaves those to xmit_self() */
@@ -333,7 +351,7 @@ bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
 		return false;
 	m = sw_napt_out(sw->napt, f.proto, f.saddr, f.sport, f.daddr,
 			f.dport, &r);
-	if (!m)
+	if (!m)		/* the full path counts it and answers (xmit_refused()) */
 		return false;
 	ext = m->ext_port;
 	sw_outer_dst(cfg, f.daddr, f.proto == SW_NP_ICMP ? ext : f.dport,
@@ -379,7 +397,7 @@ static int xmit_hairpin(struct sw_dev *sw, const struct sw_config *cfg,
 	__be16 ext, int_port;
 	int why, r;
 
-	r = xmit_map(sw, f, &ext);
+	r = xmit_map(sw, skb, f, &ext);
 	if (r != SW_OK)
 		return r;
 	m = sw_napt_in(sw->napt, f->proto, f->dport, ce, ext, &why);

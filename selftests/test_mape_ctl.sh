@@ -135,7 +135,7 @@ rejected "add timeout-tcp-est 7439" \
 	'timeout-tcp-est: must be at least 7440 s (RFC 5382 REQ-5)' add mape1 timeout-tcp-est 7439
 rejected "add timeout-tcp-trans 239" \
 	'timeout-tcp-trans: must be at least 240 s (RFC 5382 REQ-5)' add mape1 timeout-tcp-trans 239
-rejected "add timeout-icmp 59" 'timeout-icmp: must be at least 60 s (RFC 5508 REQ-1)' \
+rejected "add timeout-icmp 59" 'timeout-icmp: must be at least 60 s (RFC 5508 REQ-2)' \
 	add mape1 timeout-icmp 59
 rejected "add timeout-udp 604801" 'timeout-udp: must be at most 604800 s' \
 	add mape1 timeout-udp 604801
@@ -163,7 +163,7 @@ log "map-e set: rejections leave the configuration as it was"
 rejected "set timeout-udp 119" 'timeout-udp: must be at least 120 s (RFC 4787 REQ-5)' \
 	nsw "$NS" map-e set mape0 timeout-udp 119
 rejected "set timeout-icmp 59 with a valid filter" \
-	'timeout-icmp: must be at least 60 s (RFC 5508 REQ-1)' \
+	'timeout-icmp: must be at least 60 s (RFC 5508 REQ-2)' \
 	nsw "$NS" map-e set mape0 filter apdf timeout-icmp 59
 rejected "set max-mappings 757" 'max-mappings: must be 0..756 (0: the maximum, 3 x 252 ports)' \
 	nsw "$NS" map-e set mape0 max-mappings 757

@@ -5,7 +5,7 @@
 #  lan 198.51.100.2 -- ce (mape0, 192.0.2.18) -- core -- br (ip6tnl) -- inet 203.0.113.10
 #
 #  1. The RFC floors (RFC 4787 REQ-5: UDP >= 120 s; RFC 5382 REQ-5: TCP
-#     established >= 7440 s, transitory >= 240 s; RFC 5508 REQ-1: ICMP >= 60 s)
+#     established >= 7440 s, transitory >= 240 s; RFC 5508 REQ-2: ICMP >= 60 s)
 #     are accepted, anything lower is refused with a message naming the keyword,
 #     the floor and the RFC; `show` reports them under "timeouts".
 #  2. With the module's test knob allow_short_timeouts=1 (put back on exit) the
@@ -43,7 +43,7 @@ check_fail_msg "timeout-tcp-est 7439 refused" 'timeout-tcp-est: must be at least
 	nsw "$CE" map-e set mape0 timeout-tcp-est 7439
 check_fail_msg "timeout-tcp-trans 239 refused" 'timeout-tcp-trans: must be at least 240 s \(RFC 5382 REQ-5\)' \
 	nsw "$CE" map-e set mape0 timeout-tcp-trans 239
-check_fail_msg "timeout-icmp 59 refused" 'timeout-icmp: must be at least 60 s \(RFC 5508 REQ-1\)' \
+check_fail_msg "timeout-icmp 59 refused" 'timeout-icmp: must be at least 60 s \(RFC 5508 REQ-2\)' \
 	nsw "$CE" map-e set mape0 timeout-icmp 59
 check_fail_msg "timeout-udp 4 refused while the knob is off" 'timeout-udp: must be at least 120 s' \
 	nsw "$CE" map-e set mape0 timeout-udp 4

@@ -21,10 +21,19 @@ typedef bool (*sw_port_taken_fn)(void *ctx, uint16_t port);
  *
  * RFC 4787 4.2.1 (port preservation MAY be attempted; REQ-3 forbids
  * port overloading, which the taken() check rules out): first try hint,
- * the internal source port, when it is in the set. Otherwise probe the ordinal space 0 .. count-1 of the set (RFC 7597
- * 5.1, through sw_portset_nth(), so every range of the set is reachable)
- * from a random start with a random stride coprime with count (RFC 6056
- * 2.1, 3: unpredictable ephemeral ports); see portpick.c.
+ * the internal source port, when it is in the set. Otherwise probe the
+ * ordinal space 0 .. count-1 of the set (RFC 7597 5.1, through
+ * sw_portset_nth(), so every range of the set is reachable) from a random
+ * start with a random stride coprime with the space (RFC 6056 2.1, 3:
+ * unpredictable ephemeral ports); see portpick.c.
+ *
+ * RFC 4787 REQ-4 (port parity preservation, RECOMMENDED): the ports of the
+ * hint's parity are probed first, and get all the budget they need when
+ * the budget covers the set (then a port of the hint's parity is returned
+ * whenever one is free), else at least half of it (rounded up, after the
+ * hint), so that a set whose one parity is full still yields a port of the
+ * other. Sets whose ports all have one parity (no contiguous bits) cannot
+ * preserve it and are probed in one walk.
  *
  * rnd: 32 random bits (get_random_u32() in the module). The low bits pick
  * the start ordinal, the high 16 bits the stride.

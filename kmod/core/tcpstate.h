@@ -27,7 +27,7 @@
 #define SW_TIMEOUT_TCP_EST		7440
 /* RFC 5382 REQ-5: transitory connection idle-timeout >= 4 min. */
 #define SW_TIMEOUT_TCP_TRANS		240
-/* RFC 5508 REQ-1: an ICMP query mapping MUST NOT expire in < 60 s. */
+/* RFC 5508 REQ-2: an ICMP query mapping MUST NOT expire in < 60 s. */
 #define SW_TIMEOUT_ICMP			60
 
 /*

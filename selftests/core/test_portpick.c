@@ -3,7 +3,9 @@
  * kmod/core/portpick.c: the NAPT port allocator never exceeds its budget,
  * returns only free ports of the set (never 0), preserves the hint, finds
  * the last free port with budget == count, spreads over all ranges of the
- * set, and does not hand out sequential ports. Seeded; SW_SEED=n replays.
+ * set, does not hand out sequential ports, and keeps the internal port's
+ * parity (RFC 4787 REQ-4) whenever a port of that parity is free within the
+ * share of the budget it promises. Seeded; SW_SEED=n replays.
  */
 #include <time.h>
 #include <unistd.h>
@@ -302,6 +304,161 @@ static void test_stride(void)
 	}
 }
 
+
+/* The ports of the set alternate parity (some contiguous bits, or k = 0). */
+static bool alternating(const struct sw_portset *ps)
+{
+	uint32_t n = sw_portset_count(ps), i;
+	int p0;
+
+	if (n < 2)
+		return false;
+	p0 = sw_portset_nth(ps, 0) & 1;
+	for (i = 1; i < n; i++)
+		if ((sw_portset_nth(ps, i) & 1) == p0)
+			return false;
+	return true;
+}
+
+/* Free ports of the set with parity par, the hint and port 0 excepted. */
+static uint32_t free_of_parity(const struct sw_portset *ps, unsigned int par,
+			       uint16_t hint)
+{
+	uint32_t n = sw_portset_count(ps), i, c = 0;
+	uint16_t p;
+
+	for (i = 0; i < n; i++) {
+		p = sw_portset_nth(ps, i);
+		c += p && p != hint && (p & 1) == par && !T.used[p];
+	}
+	return c;
+}
+
+/* Ports of the set with parity par that cost a call (not 0, not the hint). */
+static uint32_t askable_of_parity(const struct sw_portset *ps,
+				  unsigned int par, uint16_t hint)
+{
+	uint32_t n = sw_portset_count(ps), i, c = 0;
+	uint16_t p;
+
+	for (i = 0; i < n; i++) {
+		p = sw_portset_nth(ps, i);
+		c += p && p != hint && (p & 1) == par;
+	}
+	return c;
+}
+
+/* A random set small enough to scan, whose ports alternate parity. */
+static struct sw_portset random_alternating_set(void)
+{
+	struct sw_portset ps;
+
+	do
+		ps = random_set();
+	while (sw_portset_count(&ps) > 8192 || !alternating(&ps));
+	return ps;
+}
+
+/*
+ * RFC 4787 REQ-4: with budget >= count, the port has the internal port's
+ * parity whenever a port of that parity is free, and a port is found
+ * whenever any is free.
+ */
+static void test_parity_budget_count(void)
+{
+	unsigned int i, par, kept = 0, other = 0;
+	struct sw_portset ps;
+	uint16_t hint, port;
+	uint32_t n;
+	int rc;
+
+	for (i = 0; i < 2000; i++) {
+		ps = random_alternating_set();
+		n = sw_portset_count(&ps);
+		fill_random(&ps, i % 4 == 0 ? 100 - rnd() % 5 : rnd() % 101);
+		/* half the hints in the set (possibly taken), half anywhere */
+		hint = i & 1 ? sw_portset_nth(&ps, rnd() % n) : (uint16_t)rnd();
+		par = hint & 1;
+		rc = pick_checked(&ps, hint, rnd(), n + rnd() % 4, &port);
+		if (free_of_parity(&ps, par, hint) ||
+		    (sw_port_in_set(&ps, hint) && hint && !T.used[hint])) {
+			CHECK(rc == 0 && (port & 1) == par,
+			      "a=%u k=%u hint %u: rc %d port %u", ps.psid_offset,
+			      ps.psid_len, hint, rc, port);
+			kept++;
+		} else if (free_of_parity(&ps, !par, hint)) {
+			CHECK(rc == 0 && (port & 1) != par,
+			      "only the other parity free: rc %d port %u", rc, port);
+			other++;
+		} else {
+			CHECK(rc == -1, "nothing free: rc %d port %u", rc, port);
+		}
+	}
+	printf("# %u picks kept parity, %u had only the other parity free\n",
+	       kept, other);
+	CHECK(kept > 500 && other > 20, "cases not covered: %u %u", kept, other);
+}
+
+/*
+ * Any budget: the calls after the hint start with the hint's parity, at
+ * least half of them (rounded up) or all the ports of that parity; the
+ * other parity is asked only after those were all taken. Never over the
+ * budget (pick_checked()).
+ */
+static void test_parity_half_budget_first(void)
+{
+	unsigned int i, c, par, first, hc, budget, want, same, reached = 0;
+	struct sw_portset ps;
+	uint16_t hint, port;
+	uint32_t n;
+	int rc;
+
+	for (i = 0; i < 3000; i++) {
+		ps = random_alternating_set();
+		n = sw_portset_count(&ps);
+		fill_random(&ps, rnd() % 101);
+		hint = i & 1 ? sw_portset_nth(&ps, rnd() % n) : (uint16_t)rnd();
+		par = hint & 1;
+		budget = rnd() % (n + 8);
+		rc = pick_checked(&ps, hint, rnd(), budget, &port);
+		hc = hint && sw_port_in_set(&ps, hint) && budget;
+		CHECK(!hc || T.log[0] == hint, "hint %u not asked first", hint);
+		for (first = hc; first < T.calls; first++)
+			if ((T.log[first] & 1) != par)
+				break;
+		for (c = first; c < T.calls; c++)
+			CHECK((T.log[c] & 1) != par,
+			      "hint's parity asked after the other's");
+		if (first == T.calls)
+			continue;	/* never reached the other parity */
+		reached++;
+		same = first - hc;
+		want = askable_of_parity(&ps, par, hint);
+		CHECK(same == want || same >= (budget - hc + 1) / 2,
+		      "a=%u k=%u budget %u: %u of %u same-parity asks first",
+		      ps.psid_offset, ps.psid_len, budget, same, want);
+		CHECK(rc != 0 || (port & 1) != par, "found %u in phase 2", port);
+	}
+	printf("# %u picks reached the other parity\n", reached);
+	CHECK(reached > 100, "other parity reached only %u times", reached);
+}
+
+/* Every port of the set has one parity: picks still work, within budget. */
+static void test_parity_fixed_set(void)
+{
+	struct sw_portset ps = pset(6, 10, 0x35);	/* m = 0: all odd */
+	uint32_t n = sw_portset_count(&ps), i;
+	uint16_t port;
+
+	CHECK(!alternating(&ps), "set alternates");
+	clear_table();
+	for (i = 0; i + 1 < n; i++) {
+		CHECK(pick_checked(&ps, 40000, rnd(), n, &port) == 0 &&
+		      (port & 1), "pick %u: port %u", i, port);
+		T.used[port] = 1;
+	}
+}
+
 static const struct tap_test tests[] = {
 	{ "budget_never_exceeded_ports_valid", test_budget_and_validity },
 	{ "empty_set_and_zero_budget", test_empty_and_zero_budget },
@@ -312,6 +469,9 @@ static const struct tap_test tests[] = {
 	{ "picks_cover_all_ranges_evenly", test_covers_all_ranges },
 	{ "probes_and_picks_not_sequential", test_not_sequential },
 	{ "stride_coprime_not_adjacent", test_stride },
+	{ "rfc4787_req4_parity_kept_with_budget_count", test_parity_budget_count },
+	{ "rfc4787_req4_parity_gets_half_budget_first", test_parity_half_budget_first },
+	{ "rfc4787_req4_one_parity_set_still_picks", test_parity_fixed_set },
 };
 
 TAP_MAIN_SEEDED(tests)

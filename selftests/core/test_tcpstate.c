@@ -146,7 +146,7 @@ static void test_rfc_minimums(void)
 	      "RFC 4787 REQ-5 default");
 	CHECK(SW_TIMEOUT_TCP_EST >= 2 * 3600 + 4 * 60, "RFC 5382 REQ-5 est");
 	CHECK(SW_TIMEOUT_TCP_TRANS >= 4 * 60, "RFC 5382 REQ-5 trans");
-	CHECK(SW_TIMEOUT_ICMP >= 60, "RFC 5508 REQ-1");
+	CHECK(SW_TIMEOUT_ICMP >= 60, "RFC 5508 REQ-2");
 }
 
 /* Every input is handled; out-of-range states behave as NONE. */

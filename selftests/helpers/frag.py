@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send one UDP datagram as IPv4 fragments (raw socket, IP_HDRINCL).
 
-  frag.py SRC:SPORT DST:DPORT SIZE FRAGSIZE
+  frag.py SRC:SPORT DST:DPORT SIZE FRAGSIZE [ORDER]
 
 The payload is "frag-" padded with "y" to SIZE bytes; each fragment carries at
 most FRAGSIZE bytes of the UDP datagram (rounded down to a multiple of 8),
-identification 0x5157, sent in order. No scapy: it starts fast under TCG.
+identification 0x5157, sent in order, or in ORDER: "reverse" or the fragment
+indexes in sending order, e.g. "2,0,3,1". No scapy: it starts fast under TCG.
 """
 import os
 import socket
@@ -25,6 +26,7 @@ def main(argv):
     whole = ipv4_udp(s, d, int(sp), int(dp), payload, ident=0x5157)
     hdr, data = bytearray(whole[:20]), whole[20:]
     sk = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    frags = []
     for off in range(0, len(data), fsize):
         chunk = data[off:off + fsize]
         more = off + fsize < len(data)
@@ -33,7 +35,13 @@ def main(argv):
         struct.pack_into("!H", h, 6, (0x2000 if more else 0) | (off >> 3))
         struct.pack_into("!H", h, 10, 0)
         struct.pack_into("!H", h, 10, csum(bytes(h)))
-        sk.sendto(bytes(h) + chunk, (d, 0))
+        frags.append(bytes(h) + chunk)
+    order = range(len(frags))
+    if len(argv) > 4:
+        order = (reversed(order) if argv[4] == "reverse" else
+                 [int(i) for i in argv[4].split(",")])
+    for i in order:
+        sk.sendto(frags[i], (d, 0))
     return 0
 
 

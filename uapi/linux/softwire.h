@@ -94,7 +94,7 @@ enum softwire_attr {
 	SOFTWIRE_A_TIMEOUT_UDP,		/* u32 s, >= 120 (RFC 4787 REQ-5) */
 	SOFTWIRE_A_TIMEOUT_TCP_EST,	/* u32 s, >= 7440 (RFC 5382 REQ-5) */
 	SOFTWIRE_A_TIMEOUT_TCP_TRANS,	/* u32 s, >= 240 (RFC 5382 REQ-5) */
-	SOFTWIRE_A_TIMEOUT_ICMP,	/* u32 s, >= 60 (RFC 5508 REQ-1) */
+	SOFTWIRE_A_TIMEOUT_ICMP,	/* u32 s, >= 60 (RFC 5508 REQ-2) */
 	SOFTWIRE_A_MAX_MAPPINGS,	/* u32: 1..3 * PORT_COUNT, 0 = the max */
 	SOFTWIRE_A_MAX_PER_HOST,	/* u32: per LAN address, 0 = unlimited */
 	SOFTWIRE_A_MARK,		/* u32: skb->mark of decapsulated packets */
