@@ -49,7 +49,8 @@ void sw_usage_del(FILE *f)
 void sw_usage_monitor(FILE *f)
 {
 	fprintf(f, "Usage: swctl [-j] monitor\n"
-		   "Prints softwire events (instances added and removed) until interrupted.\n");
+		   "Prints softwire events until interrupted, each headed by its kind:\n"
+		   "[created] or [deleted] and the instance (with -j, key \"event\").\n");
 }
 
 /* Names of enum softwire_event; a kind added later prints as "event-N". */
