@@ -61,7 +61,7 @@ static const char *const event_names[] = {
 
 static const char *event_name(uint8_t event, char *buf, size_t len)
 {
-	if (event < sizeof(event_names) / sizeof(event_names[0]) &&
+	if (event < SW_ARRAY_SIZE(event_names) &&
 	    event_names[event])
 		return event_names[event];
 	snprintf(buf, len, "event-%u", event);

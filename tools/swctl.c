@@ -183,7 +183,7 @@ static unsigned int opt_letters(const char *w, const struct sw_opt *tab,
 /*
  * Options as ip(8) takes them: "-j", "-json", "--json" and any unique
  * prefix of the long name ("-pre", "--exp"); letters may be grouped
- * ("-jp", "-js" as before). Sets bit i of *set for tab[i]; every error
+ * ("-jp"; "-js" is -j -s). Sets bit i of *set for tab[i]; every error
  * names the option as given.
  */
 int sw_opt_parse(const char *arg, const struct sw_opt *tab, size_t n,
