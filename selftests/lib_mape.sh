@@ -235,7 +235,7 @@ port_nth_range_lo() { local r; r=$(port_range "$1"); echo "${r%-*}"; }
 port_not_ours() { echo $(($(port_nth_range_lo 1) + (1 << (16 - PSID_OFFSET - PSID_LEN)))); }
 
 # ---------------------------------------------------------------- swctl JSON
-mape_stats() { nsw "${1:-$CE}" -j stats mape0; }
+mape_stats() { json_get "$(nsw "${1:-$CE}" -j stats mape0)" 'j[0]'; }
 
 # mape_drop REASON [NS]: the drop counter (0 when absent).
 mape_drop() {

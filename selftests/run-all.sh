@@ -96,6 +96,7 @@ step "build swctl" "$logdir/tools.log" make -C tools
 # where it is an order of magnitude faster than under TCG.
 PATH=$PWD/tools:$PATH step "swctl map-e calc vs RFC 7597 (host)" \
 	"$logdir/calc.log" selftests/host_test_calc.sh
+step "swctl bash completion (host)" "$logdir/completion.log" selftests/host_test_completion.sh
 [ -d selftests/fuzz ] &&
 	step "fuzz (${FUZZ_SECONDS:-10}s)" "$logdir/fuzz.log" \
 		make -C selftests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"

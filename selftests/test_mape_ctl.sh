@@ -233,7 +233,7 @@ check_eq "mappings: exactly the documented keys" \
 check_ok "mappings (text)" nsw "$NS" map-e mappings mape0
 check_match "text: header" '^PROTO +INTERNAL +EXTERNAL +LAST-REMOTE +AGE +STATE +STATIC$' "$OUT"
 check_match "text: udp row" '^udp +198\.51\.100\.3:1233 +192\.0\.2\.18:1233 +- +[0-9]+ +- +yes$' "$OUT"
-check_eq "stats: mappings 2" 2 "$(json_get "$(nsw "$NS" -j stats mape0)" 'j["mappings"]')"
+check_eq "stats: mappings 2" 2 "$(json_get "$(nsw "$NS" -j stats mape0)" 'j[0]["mappings"]')"
 
 rejected "forward the same port again" 'tcp port 1232 of mape0: port is already forwarded' \
 	nsw "$NS" map-e forward add mape0 proto tcp port 1232 to 198.51.100.3
@@ -297,13 +297,14 @@ check_eq "raw dump: 256 distinct static mappings" "256 256 True" \
 check_cond "raw dump: more than one skb ($(json_get "$OUT" 'j["datagrams"]') reads)" \
 	test "$(json_get "$OUT" 'j["datagrams"]')" -gt 2
 check_eq "swctl: 256 mappings" 256 "$(json_get "$(nsw "$NS" -j map-e mappings mape0)" 'len(j)')"
-check_eq "stats: mappings 256" 256 "$(json_get "$(nsw "$NS" -j stats mape0)" 'j["mappings"]')"
+check_eq "stats: mappings 256" 256 "$(json_get "$(nsw "$NS" -j stats mape0)" 'j[0]["mappings"]')"
 
 # ---------------------------------------------------------------- stats
 log "stats: device counters, mapping count, every drop reason by name"
 check_ok "stats -j" nsw "$NS" -j stats mape0
+OUT=$(json_get "$OUT" 'j[0]')	# show's shape: an array
 check_eq "stats: exactly the documented keys" \
-	"drops fastpath_packets mappings remotes remotes_full remotes_max rx_bytes rx_packets tx_bytes tx_packets" "$(json_get "$OUT" '" ".join(sorted(j))')"
+	"drops fastpath_packets mappings name remotes remotes_full remotes_max rx_bytes rx_packets tx_bytes tx_packets" "$(json_get "$OUT" '" ".join(sorted(j))')"
 check_eq "stats: no traffic" "0 0 0 0" \
 	"$(json_get "$OUT" '"%d %d %d %d" % (j["tx_packets"], j["tx_bytes"], j["rx_packets"], j["rx_bytes"])')"
 # The oracle: the names in kmod/stats.c, in enum order.

@@ -16,6 +16,7 @@ struct inst {
 	char name[IFNAMSIZ];
 	uint32_t ifindex;
 	uint8_t mode;
+	uint8_t event;		/* SOFTWIRE_A_EVENT of a notification, or 0 */
 	uint8_t eup[16], eup_len, br[16];
 	bool has_eup, has_br, has_mtu, has_bmr, has_ce, has_count;
 	uint32_t flags, mtu, bmr, port_count;
@@ -48,17 +49,23 @@ void sw_usage_del(FILE *f)
 void sw_usage_monitor(FILE *f)
 {
 	fprintf(f, "Usage: swctl [-j] monitor\n"
-		   "Prints softwire events (instances added and removed) until interrupted.\n");
+		   "Prints softwire events until interrupted, each headed by its kind:\n"
+		   "[created] or [deleted] and the instance (with -j, key \"event\").\n");
 }
 
-static const char *event_name(uint8_t cmd)
+/* Names of enum softwire_event; a kind added later prints as "event-N". */
+static const char *const event_names[] = {
+	[SOFTWIRE_EVENT_INST_ADDED]	= "created",
+	[SOFTWIRE_EVENT_INST_REMOVED]	= "deleted",
+};
+
+static const char *event_name(uint8_t event, char *buf, size_t len)
 {
-	switch (cmd) {
-	case SOFTWIRE_CMD_INST_NEW:	return "new";
-	case SOFTWIRE_CMD_INST_DEL:	return "del";
-	case SOFTWIRE_CMD_INST_GET:	return "get";
-	default:			return "notify";
-	}
+	if (event < SW_ARRAY_SIZE(event_names) &&
+	    event_names[event])
+		return event_names[event];
+	snprintf(buf, len, "event-%u", event);
+	return buf;
 }
 
 static int rule_attr_cb(const struct nlattr *a, void *data)
@@ -141,6 +148,10 @@ static void parse_scalar(const struct nlattr *a, struct inst *in)
 	case SOFTWIRE_A_MODE:
 		if (len >= 1)
 			in->mode = mnl_attr_get_u8(a);
+		break;
+	case SOFTWIRE_A_EVENT:
+		if (len >= 1)
+			in->event = mnl_attr_get_u8(a);
 		break;
 	case SOFTWIRE_A_END_USER_PREFIX_LEN:
 		if (len >= 1)
@@ -497,21 +508,25 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	uint16_t family = *(const uint16_t *)data;
+	const char *event;
 	struct inst *in;
+	char buf[16];
 
 	if (nlh->nlmsg_type != family ||
-	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN ||
+	    g->cmd != SOFTWIRE_CMD_INST_NOTIFY)
 		return MNL_CB_OK;
 	in = inst_parse(nlh);
 	if (!in)
 		return MNL_CB_OK;
+	event = event_name(in->event, buf, sizeof(buf));
 	if (sw_opts.json) {
 		/* One JSON document per line (NDJSON), streamable. */
 		sw_json_begin(stdout, false);
-		inst_json(in, event_name(g->cmd));
+		inst_json(in, event);
 		sw_json_end();
 	} else {
-		inst_print(in, event_name(g->cmd));
+		inst_print(in, event);
 	}
 	inst_free(in);
 	return MNL_CB_OK;

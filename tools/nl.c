@@ -191,8 +191,8 @@ static void report(const struct talk *t)
 		sw_err("  missing attribute type %u", t->miss_type);
 }
 
-int sw_nl_talk(struct sw_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
-	       void *data)
+int sw_nl_talk_unless(struct sw_nl *nl, const struct nlmsghdr *req,
+		      mnl_cb_t cb, void *data, int quiet)
 {
 	struct talk t = { .nl = nl, .req = req, .cb = cb, .data = data };
 	int err;
@@ -204,9 +204,17 @@ int sw_nl_talk(struct sw_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
 	err = transact(&t);
 	if (!err)
 		return SW_EXIT_OK;
+	if (quiet && err == quiet)
+		return -1;
 	t.err = err;
 	report(&t);
 	return SW_EXIT_FAIL;
+}
+
+int sw_nl_talk(struct sw_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
+	       void *data)
+{
+	return sw_nl_talk_unless(nl, req, cb, data, 0);
 }
 
 struct sw_nl_family {

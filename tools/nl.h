@@ -39,6 +39,10 @@ struct nlmsghdr *sw_nl_req(struct sw_nl *nl, void *buf, uint8_t cmd,
 int sw_nl_talk(struct sw_nl *nl, const struct nlmsghdr *req, mnl_cb_t cb,
 	       void *data);
 
+/* sw_nl_talk(), but errno quiet is neither printed nor fatal: returns -1. */
+int sw_nl_talk_unless(struct sw_nl *nl, const struct nlmsghdr *req,
+		      mnl_cb_t cb, void *data, int quiet);
+
 /* Join the events group and run cb on every notification, forever. */
 int sw_nl_listen(struct sw_nl *nl, mnl_cb_t cb, void *data);
 

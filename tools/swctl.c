@@ -8,7 +8,6 @@
  * 2 command-line error.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,14 +107,15 @@ static void usage(FILE *f)
 		"                       port PORT [to ADDR[:PORT]]\n"
 		"       swctl [OPTIONS] map-e mappings NAME\n"
 		"       swctl [OPTIONS] show [NAME]\n"
-		"       swctl [OPTIONS] stats NAME\n"
+		"       swctl [OPTIONS] stats [NAME]\n"
 		"       swctl [OPTIONS] del NAME\n"
 		"       swctl [OPTIONS] monitor\n"
 		"where  RULE := rule ipv6-prefix PREFIX ipv4-prefix PREFIX ea-len LEN\n"
 		"               [psid-offset OFFSET] [psid-len LEN] [psid PSID]\n"
 		SW_PARAMS_USAGE
 		"       OBJECT := { map-e | show | stats | del | monitor }\n"
-		"       OPTIONS := { -j[son] | -p[retty] | -s | -h[elp] | -V[ersion] }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -s | -e[xplain] | -h[elp] |\n"
+		"                    -V[ersion] }\n"
 		"Try \"swctl OBJECT help\" for details.\n");
 }
 
@@ -163,55 +163,112 @@ static int dispatch(struct sw_args *a)
 	return SW_EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* Bits of tab for the letters of w, or 0 if one is not a letter of tab. */
+static unsigned int opt_letters(const char *w, const struct sw_opt *tab,
+				size_t n)
 {
-	static const struct option longopts[] = {
-		{ "json",		no_argument, NULL, 'j' },
-		{ "pretty",		no_argument, NULL, 'p' },
-		{ "all",		no_argument, NULL, 's' },
-		{ "help",		no_argument, NULL, 'h' },
-		{ "version",		no_argument, NULL, 'V' },
-		{ "dump-request",	no_argument, NULL, 'D' },	/* hidden */
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sw_args a;
-	int c;
+	unsigned int set = 0;
+	size_t i;
 
-	opterr = 0;	/* our own message, with the "swctl: " prefix */
-	/* "+": stop at the first non-option, the object (like ip(8)). */
-	while ((c = getopt_long(argc, argv, "+jpshV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			sw_opts.json = true;
-			break;
-		case 'p':
-			sw_opts.pretty = true;
-			break;
-		case 's':
-			sw_opts.all = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return SW_EXIT_OK;
-		case 'V':
-			printf("swctl %s (softwire genl version %d)\n",
-			       SWCTL_VERSION, SOFTWIRE_GENL_VERSION);
-			return SW_EXIT_OK;
-		case 'D':
-			sw_opts.dump_request = true;
-			break;
-		default:
-			sw_err("invalid option \"%s\"; try \"swctl -h\"",
-			       argv[optind - 1]);
+	for (; *w; w++) {
+		for (i = 0; i < n && tab[i].letter != *w; i++)
+			;
+		if (i == n)
+			return 0;
+		set |= 1U << i;
+	}
+	return set;
+}
+
+/*
+ * Options as ip(8) takes them: "-j", "-json", "--json" and any unique
+ * prefix of the long name ("-pre", "--exp"); letters may be grouped
+ * ("-jp"; "-js" is -j -s). Sets bit i of *set for tab[i]; every error
+ * names the option as given.
+ */
+int sw_opt_parse(const char *arg, const struct sw_opt *tab, size_t n,
+		 unsigned int *set)
+{
+	bool dashdash = arg[1] == '-';
+	const char *w = arg + 1 + dashdash;
+	size_t len = strlen(w), i, hit = n;
+	unsigned int letters;
+
+	if (len == 0)
+		goto invalid;
+	letters = dashdash ? 0 : opt_letters(w, tab, n);
+	if (letters) {
+		*set |= letters;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (strncmp(w, tab[i].name, len))
+			continue;
+		if (hit < n) {
+			sw_err("ambiguous option \"%s\" (%s or %s); try \"swctl -h\"",
+			       arg, tab[hit].name, tab[i].name);
 			return SW_EXIT_USAGE;
 		}
+		hit = i;
 	}
-	a.argc = argc - optind;
-	a.argv = argv + optind;
-	c = dispatch(&a);
+	if (hit < n) {
+		*set |= 1U << hit;
+		return 0;
+	}
+invalid:
+	sw_err("invalid option \"%s\"; try \"swctl -h\"", arg);
+	return SW_EXIT_USAGE;
+}
+
+enum { O_JSON, O_PRETTY, O_ALL, O_EXPLAIN, O_HELP, O_VERSION, O_DUMP };
+
+static const struct sw_opt global_opts[] = {
+	[O_JSON]	= { "json",		'j' },
+	[O_PRETTY]	= { "pretty",		'p' },
+	[O_ALL]		= { "all",		's' },
+	[O_EXPLAIN]	= { "explain",		'e' },
+	[O_HELP]	= { "help",		'h' },
+	[O_VERSION]	= { "version",		'V' },
+	[O_DUMP]	= { "dump-request",	0 },	/* hidden */
+};
+
+int main(int argc, char **argv)
+{
+	unsigned int set = 0;
+	struct sw_args a;
+	int i, rc;
+
+	/* Options up to the object, or "--" (like ip(8)). */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		rc = sw_opt_parse(argv[i], global_opts, SW_ARRAY_SIZE(global_opts),
+				  &set);
+		if (rc)
+			return rc;
+	}
+	if (set & (1U << O_HELP)) {
+		usage(stdout);
+		return SW_EXIT_OK;
+	}
+	if (set & (1U << O_VERSION)) {
+		printf("swctl %s (softwire genl version %d)\n",
+		       SWCTL_VERSION, SOFTWIRE_GENL_VERSION);
+		return SW_EXIT_OK;
+	}
+	sw_opts.json = set & (1U << O_JSON);
+	sw_opts.pretty = set & (1U << O_PRETTY);
+	sw_opts.all = set & (1U << O_ALL);
+	sw_opts.explain = set & (1U << O_EXPLAIN);
+	sw_opts.dump_request = set & (1U << O_DUMP);
+	a.argc = argc - i;
+	a.argv = argv + i;
+	rc = dispatch(&a);
 	if (fflush(stdout) || ferror(stdout)) {
 		sw_err("write error: %s", strerror(errno));
 		return SW_EXIT_FAIL;
 	}
-	return c;
+	return rc;
 }

@@ -11,6 +11,8 @@
 
 #define SWCTL_VERSION	"0.1"
 
+#define SW_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* Exit codes (documented in swctl.8). */
 #define SW_EXIT_OK	0
 #define SW_EXIT_FAIL	1	/* kernel refused, validation failed, I/O error */
@@ -21,6 +23,7 @@ struct sw_opts {
 	bool pretty;
 	bool dump_request;	/* hidden: print the request instead of sending */
 	bool all;		/* -s: every counter, zero or not */
+	bool explain;		/* -e: stats explain each drop reason */
 };
 extern struct sw_opts sw_opts;
 
@@ -42,6 +45,16 @@ static inline const char *sw_args_next(struct sw_args *a)
 	a->argc--;
 	return *a->argv++;
 }
+
+/* An option: long name (-NAME, --NAME, unique prefixes) and letter (or 0). */
+struct sw_opt {
+	const char *name;
+	char letter;
+};
+
+/* Parse option word arg (starts with '-') into bits of *set; exit code. */
+int sw_opt_parse(const char *arg, const struct sw_opt *tab, size_t n,
+		 unsigned int *set);
 
 void sw_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Value of keyword kw, or NULL after printing "missing value" (usage). */
