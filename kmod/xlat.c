@@ -227,12 +227,17 @@ static unsigned int ipid_psid_bits(const struct sw_config *cfg)
  * The segments of a GSO packet count up from its Identification
  * (inet_gso_segment()): all of them must stay in the PSID's range. Room
  * is left for two tries at a run that does not cross the range's end;
- * a packet with more segments is segmented by the caller.
+ * a packet with more segments, or whose count is not known yet (0, from
+ * an untrusted source such as a tap), is segmented by the caller.
  */
 bool sw_xlat_ipid_gso_ok(const struct sk_buff *skb, const struct sw_config *cfg)
 {
-	return !skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF)) ||
-	       skb_shinfo(skb)->gso_segs <= 0x8000U >> ipid_psid_bits(cfg);
+	unsigned int n;
+
+	if (!skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return true;
+	n = skb_shinfo(skb)->gso_segs;
+	return n && n <= 0x8000U >> ipid_psid_bits(cfg);
 }
 
 /* Call after the header was made writable (sw_xlat_src()). */
@@ -247,7 +252,7 @@ void sw_xlat_ipid(struct net *net, struct sk_buff *skb,
 	if (iph->frag_off & htons(IP_DF))
 		return;
 	if (skb_is_gso(skb))
-		n = skb_shinfo(skb)->gso_segs;
+		n = max_t(unsigned int, skb_shinfo(skb)->gso_segs, 1);
 	__ip_select_ident(net, iph, n);
 	if (k) {
 		id = ntohs(iph->id) & low;
