@@ -35,15 +35,15 @@ cat >"$TMPD/udpsink.py" <<-'PY'
 	n, t0, t1 = 0, None, None
 	end = time.time() + float(sys.argv[3]) + 10
 	while time.time() < end:
-		try:
-			b = s.recv(65536)
-		except socket.timeout:
-			if t0:
-				break
-			continue
-		t1 = time.time()
-		t0 = t0 or t1
-		n += len(b)
+	    try:
+	        b = s.recv(65536)
+	    except socket.timeout:
+	        if t0:
+	            break
+	        continue
+	    t1 = time.time()
+	    t0 = t0 or t1
+	    n += len(b)
 	print("%.1f" % (n * 8 / max(t1 - t0, 1e-3) / 1e6 if t0 else 0))
 PY
 cat >"$TMPD/udpgso.py" <<-'PY'
@@ -54,10 +54,10 @@ cat >"$TMPD/udpgso.py" <<-'PY'
 	buf = b"x" * 1400 * 8
 	end = time.time() + float(sys.argv[3])
 	while time.time() < end:
-		try:
-			s.sendto(buf, (sys.argv[1], int(sys.argv[2])))
-		except OSError:
-			pass
+	    try:
+	        s.sendto(buf, (sys.argv[1], int(sys.argv[2])))
+	    except OSError:
+	        pass
 PY
 
 tcp_rate() {

@@ -184,7 +184,7 @@ cat >"$TMPD/gso.py" <<-'EOF'
 	s.setsockopt(socket.IPPROTO_IP, 10, 0)         # IP_MTU_DISCOVER: IP_PMTUDISC_DONT
 	s.setsockopt(socket.IPPROTO_UDP, 103, size)    # UDP_SEGMENT
 	for i in range(n):
-		s.sendto(bytes([65 + i % 26]) * (size * segs), (dst, port))
+	    s.sendto(bytes([65 + i % 26]) * (size * segs), (dst, port))
 EOF
 ids_in_psid() {	# ids_in_psid PCAP: every IPv4 Identification's top byte is 0x34
 	local ids
@@ -232,18 +232,18 @@ cat >"$TMPD/ack.py" <<-'EOF'
 	import socket, struct, sys, time
 	src, dst, sport, dport, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 	def csum(b):
-		b += b"\0" * (len(b) % 2)
-		s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-		while s >> 16:
-			s = (s & 0xffff) + (s >> 16)
-		return ~s & 0xffff
+	    b += b"\0" * (len(b) % 2)
+	    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+	    while s >> 16:
+	        s = (s & 0xffff) + (s >> 16)
+	    return ~s & 0xffff
 	s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
 	for i in range(n):
-		th = struct.pack("!HHIIBBHHH", sport, dport, 1000 + i, 5000, 5 << 4, 0x10, 512, 0, 0)
-		ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(th))
-		th = th[:16] + struct.pack("!H", csum(ph + th)) + th[18:]
-		s.sendto(th, (dst, 0))
-		time.sleep(0.05)
+	    th = struct.pack("!HHIIBBHHH", sport, dport, 1000 + i, 5000, 5 << 4, 0x10, 512, 0, 0)
+	    ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(th))
+	    th = th[:16] + struct.pack("!H", csum(ph + th)) + th[18:]
+	    s.sendto(th, (dst, 0))
+	    time.sleep(0.05)
 EOF
 cap_start inv11 "$INET" eth0 tcp and dst port 5010
 f0=$(fp)
