@@ -59,6 +59,8 @@ int sw_xlat_src(struct sk_buff *skb, const struct sw_flow *f, __be32 addr,
 		__be16 port);
 int sw_xlat_dst(struct sk_buff *skb, const struct sw_flow *f, __be32 addr,
 		__be16 port);
+bool sw_xlat_ipid_gso_ok(const struct sk_buff *skb,
+			 const struct sw_config *cfg);
 void sw_xlat_ipid(struct net *net, struct sk_buff *skb,
 		  const struct sw_config *cfg);
 void sw_xlat_mss_clamp(struct sk_buff *skb, const struct sw_flow *f,
@@ -77,6 +79,8 @@ struct dst_entry *sw_encap_route(struct sw_dev *sw, const struct sw_config *cfg,
 int sw_encap_mtu_check(struct sk_buff *skb, struct dst_entry *dst);
 int sw_encap_send(struct sw_dev *sw, struct sk_buff *skb,
 		  struct dst_entry *dst, struct flowi6 *fl6);
+bool sw_gso_must_segment(const struct sk_buff *skb,
+			 const struct sw_config *cfg);
 
 /* rcv.c */
 void sw_dp_deliver(struct sw_dev *sw, const struct sw_config *cfg,

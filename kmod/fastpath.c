@@ -25,11 +25,15 @@
  *    NAT rewrites never matches, and keeps the full way;
  *  - conntrack (when loaded) still sees every packet, so its entries stay
  *    alive; a packet whose conntrack entry is not confirmed yet takes the
- *    full way, which confirms it;
+ *    full way, which confirms it; so do INVALID packets (for the
+ *    firewall) and the flows of a conntrack helper or with sequence
+ *    adjustment (their work is in the postrouting confirm hook);
  *  - whatever the fast path cannot do as forwarding would (TTL about to
  *    expire, options, fragments, too big for the device or, with DF, for
- *    the tunnel, no mapping) takes the full way, which answers with the
- *    right ICMP or counts the drop.
+ *    the tunnel, no mapping, a GSO packet the device segments in software)
+ *    takes the full way, which answers with the right ICMP or counts the
+ *    drop. A GSO packet's TTL is decremented once, in the header its
+ *    segments are cut with.
  *
  * The learned flows live in a 4-way set-associative table of RCU pointers
  * sized from max-mappings: a learn takes a free or stale way of its set,
@@ -42,6 +46,7 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <net/netfilter/nf_conntrack_extend.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 #include <net/xfrm.h>
@@ -192,21 +197,75 @@ void sw_fp_learn(struct sw_dev *sw, const struct sk_buff *skb,
 }
 
 /*
- * RFC 1812 5.2.3-5.3.1 stay with forwarding: only a packet that forwarding
- * would pass on unchanged but for its TTL is taken here. A conntrack
- * entry not yet confirmed takes the full way, which confirms it.
+ * RCU: did conntrack look at the packets of @net before this hook? The
+ * PRE_ROUTING hooks run in priority order; conntrack's is the one at
+ * NF_IP_PRI_CONNTRACK (an nftables base chain there counts too: its
+ * packets without an entry then take the full way, which is safe). At most
+ * the hooks up to that priority are looked at.
  */
-static bool fp_candidate(const struct sk_buff *skb)
+static bool fp_ct_hooked(const struct net *net)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	const struct nf_hook_entries *e;
+	struct nf_hook_ops **ops;
+	unsigned int i;
+
+	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_PRE_ROUTING]);
+	if (!e)
+		return false;
+	ops = nf_hook_entries_get_hook_ops(e);
+	for (i = 0; i < e->num_hook_entries &&
+		    ops[i]->priority <= NF_IP_PRI_CONNTRACK; i++)
+		if (ops[i]->priority == NF_IP_PRI_CONNTRACK)
+			return true;
+	return false;
+}
+
+/*
+ * What conntrack made of the packet allows the fast path: no entry because
+ * conntrack does not run here, an untracked (notrack) packet, or a
+ * confirmed entry (one not yet confirmed takes the full way, which
+ * confirms it). INVALID (conntrack looked and found no connection) is for
+ * the firewall to judge. A helper (FTP, SIP ...) and sequence adjustment
+ * work in the postrouting confirm hook, which the fast path skips.
+ */
+static bool fp_ct_ok(const struct sk_buff *skb, const struct net *net)
+{
 	enum ip_conntrack_info ctinfo;
 	const struct nf_conn *ct;
+
+	if (!skb_nfct(skb))
+		return !fp_ct_hooked(net);
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct)
+		return ctinfo == IP_CT_UNTRACKED;
+	if (!nf_ct_is_confirmed(ct) ||
+	    test_bit(IPS_SEQ_ADJUST_BIT, &ct->status) ||
+	    nf_ct_ext_exist(ct, NF_CT_EXT_HELPER))
+		return false;
+#if IS_ENABLED(CONFIG_NF_NAT)
+	if (nf_ct_ext_exist(ct, NF_CT_EXT_SEQADJ))
+		return false;
+#endif
+	return true;
+}
+
+/*
+ * RFC 1812 5.2.3-5.3.1 stay with forwarding: only a packet that forwarding
+ * would pass on unchanged but for its TTL is taken here. A fraglist GSO
+ * packet is a chain of packets, each with its own header that the TTL
+ * decrement and the translation would not reach: the full way segments it.
+ */
+static bool fp_candidate(const struct sk_buff *skb, const struct net *net)
+{
+	const struct iphdr *iph = ip_hdr(skb);
 
 	if (skb->pkt_type != PACKET_HOST || skb->mark || iph->ihl != 5 ||
 	    iph->ttl <= 1 || ip_is_fragment(iph) || skb_sec_path(skb))
 		return false;
-	ct = nf_ct_get(skb, &ctinfo);
-	return !ct || nf_ct_is_confirmed(ct);
+	if (skb_is_gso(skb) &&
+	    (skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST))
+		return false;
+	return fp_ct_ok(skb, net);
 }
 
 static unsigned int sw_fp_hook(void *priv, struct sk_buff *skb,
@@ -217,25 +276,28 @@ static unsigned int sw_fp_hook(void *priv, struct sk_buff *skb,
 	const struct sw_fp *fp = rcu_dereference(sw->fp);
 
 	/* out of the tunnel (ours or another instance's) or not a candidate */
-	if (!cfg || !fp || sw_dev_is_softwire(skb->dev) || !fp_candidate(skb))
+	if (!cfg || !fp || sw_dev_is_softwire(skb->dev) ||
+	    !fp_candidate(skb, state->net))
 		return NF_ACCEPT;
 	return sw_fp_xmit(sw, cfg, fp, skb) ? NF_STOLEN : NF_ACCEPT;
 }
 
-/* RTNL held. */
-static int fp_enable(struct sw_dev *sw, const struct sw_config *cfg)
+/*
+ * A new, empty table with its hook registered, not yet published (the hook
+ * takes nothing until it is). RTNL held. The table is charged to the
+ * memory cgroup of the caller, who chose max-mappings.
+ */
+static struct sw_fp *fp_new(struct sw_dev *sw, const struct sw_config *cfg)
 {
 	u32 n = cfg->napt.max_mappings;
 	struct sw_fp *fp;
 	int err;
 
-	if (rtnl_dereference(sw->fp))
-		return 0;
 	n = clamp(n, SW_FP_MIN_SLOTS, SW_FP_MAX_SLOTS);
 	n = roundup_pow_of_two(n);
-	fp = kvzalloc(struct_size(fp, slot, n), GFP_KERNEL);
+	fp = kvzalloc(struct_size(fp, slot, n), GFP_KERNEL_ACCOUNT);
 	if (!fp)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	fp->mask = n - 1;
 	fp->set_mask = fp->mask & ~(SW_FP_WAYS - 1U);
 	get_random_bytes(&fp->key, sizeof(fp->key));
@@ -245,38 +307,57 @@ static int fp_enable(struct sw_dev *sw, const struct sw_config *cfg)
 	/* after conntrack has seen it, before destination NAT and mangle */
 	fp->ops.priority = NF_IP_PRI_CONNTRACK + 1;
 	fp->ops.priv = sw;
-	rcu_assign_pointer(sw->fp, fp);
 	err = nf_register_net_hook(dev_net(sw->dev), &fp->ops);
 	if (err) {
-		RCU_INIT_POINTER(sw->fp, NULL);
-		synchronize_net();
-		kvfree(fp);
+		kvfree(fp);	/* never published: nothing learned into it */
+		return ERR_PTR(err);
 	}
-	return err;
+	return fp;
 }
 
-/* RTNL held. The hook and the table go; nothing can be using them after. */
-void sw_fp_disable(struct sw_dev *sw)
+/*
+ * RTNL held; @fp no longer published. Its hook and table go; nothing can
+ * be using them after.
+ */
+static void fp_free(struct sw_dev *sw, struct sw_fp *fp)
 {
-	struct sw_fp *fp = rtnl_dereference(sw->fp);
 	u32 i;
 
 	if (!fp)
 		return;
 	nf_unregister_net_hook(dev_net(sw->dev), &fp->ops);
-	RCU_INIT_POINTER(sw->fp, NULL);
 	synchronize_net();	/* hooks and learners that saw fp are done */
 	for (i = 0; i <= fp->mask; i++)
 		kfree(rcu_dereference_protected(fp->slot[i], 1));
 	kvfree(fp);
 }
 
+/* RTNL held. */
+void sw_fp_disable(struct sw_dev *sw)
+{
+	struct sw_fp *fp = rtnl_dereference(sw->fp);
+
+	RCU_INIT_POINTER(sw->fp, NULL);
+	fp_free(sw, fp);
+}
+
 /*
- * Make the fast path what @cfg, just published, says. RTNL held. Turning
- * it on again, or any change while on, starts from an empty table.
+ * Make the fast path what @cfg says. RTNL held. Turning it on again, or
+ * any change while on, starts from an empty table. The new table and hook
+ * are made before the old ones go: on error the fast path stays as it
+ * was, so the caller keeps its old configuration with nothing to undo.
  */
 int sw_fp_apply(struct sw_dev *sw, const struct sw_config *cfg)
 {
-	sw_fp_disable(sw);
-	return cfg->fastpath ? fp_enable(sw, cfg) : 0;
+	struct sw_fp *fp = NULL, *old = rtnl_dereference(sw->fp);
+
+	if (cfg->fastpath) {
+		fp = fp_new(sw, cfg);
+		if (IS_ERR(fp))
+			return PTR_ERR(fp);
+	}
+	/* both hooks look at sw->fp: the packets go by the new table now */
+	rcu_assign_pointer(sw->fp, fp);
+	fp_free(sw, old);
+	return 0;
 }

@@ -355,13 +355,12 @@ static int sw_set(struct sw_dev *sw, struct sw_net *sn, struct genl_info *info)
 		return -ENOMEM;
 	err = sw_parse_params(cfg, info->attrs, info->extack);
 	if (!err) {
+		/* on error the fast path is left as @old has it */
 		err = sw_fp_apply(sw, cfg);
-		if (err) {
+		if (err)
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    info->attrs[SOFTWIRE_A_FASTPATH],
 					    "fastpath: could not be turned on");
-			sw_fp_apply(sw, old);
-		}
 	}
 	if (err) {
 		sw_config_free(cfg);	/* never published */

@@ -217,23 +217,56 @@ int sw_xlat_dst(struct sk_buff *skb, const struct sw_flow *f, __be32 addr,
  * reassembling end). The kernel's generator keyed by (saddr, daddr,
  * proto), then, when the address is shared, the PSID's low bits (at most
  * 8) in the top bits: CEs sharing the address draw from disjoint ranges.
- * GSO packets keep the generator's value (segments count up from it).
- * Call after the header was made writable (sw_xlat_src()).
  */
+static unsigned int ipid_psid_bits(const struct sw_config *cfg)
+{
+	return min_t(unsigned int, cfg->ce.ps.psid_len, 8);
+}
+
+/*
+ * The segments of a GSO packet count up from its Identification
+ * (inet_gso_segment()): all of them must stay in the PSID's range. Room
+ * is left for two tries at a run that does not cross the range's end;
+ * a packet with more segments, or whose count is not known yet (0, from
+ * an untrusted source such as a tap), is segmented by the caller.
+ */
+bool sw_xlat_ipid_gso_ok(const struct sk_buff *skb, const struct sw_config *cfg)
+{
+	unsigned int n;
+
+	if (!skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return true;
+	n = skb_shinfo(skb)->gso_segs;
+	return n && n <= 0x8000U >> ipid_psid_bits(cfg);
+}
+
+/* Call after the header was made writable (sw_xlat_src()). */
 void sw_xlat_ipid(struct net *net, struct sk_buff *skb,
 		  const struct sw_config *cfg)
 {
 	struct iphdr *iph = ip_hdr(skb);
-	unsigned int k = min_t(unsigned int, cfg->ce.ps.psid_len, 8);
+	unsigned int k = ipid_psid_bits(cfg), n = 1;
+	u16 low = 0xffff >> k, id;
 	__be16 old = iph->id;
-	u16 id;
 
 	if (iph->frag_off & htons(IP_DF))
 		return;
-	__ip_select_ident(net, iph, skb_is_gso(skb) ?
-					skb_shinfo(skb)->gso_segs : 1);
-	if (k && !skb_is_gso(skb)) {
-		id = ntohs(iph->id) & (0xffff >> k);
+	if (skb_is_gso(skb))
+		n = max_t(unsigned int, skb_shinfo(skb)->gso_segs, 1);
+	__ip_select_ident(net, iph, n);
+	if (k) {
+		id = ntohs(iph->id) & low;
+		/*
+		 * A run that would cross into the next PSID's range: the next
+		 * one from the generator starts past it, near the range's
+		 * start (sw_xlat_ipid_gso_ok() keeps n within half the range).
+		 */
+		if (id + n - 1 > low) {
+			__ip_select_ident(net, iph, n);
+			id = ntohs(iph->id) & low;
+			if (id + n - 1 > low)
+				id = low + 1 - n;
+		}
 		id |= (cfg->ce.ps.psid & ((1u << k) - 1)) << (16 - k);
 		iph->id = htons(id);
 	}

@@ -339,7 +339,8 @@ bool sw_fp_xmit(struct sw_dev *sw, const struct sw_config *cfg,
 	u32 mtu;
 	int r;
 
-	if (sw_flow_parse(skb, &f, true) != SW_OK || f.icmp_err ||
+	if (sw_gso_must_segment(skb, cfg) ||
+	    sw_flow_parse(skb, &f, true) != SW_OK || f.icmp_err ||
 	    f.daddr == sw_ce_ipv4(cfg))
 		return false;
 	mtu = sw_fp_known(fp, dev_net(dev), skb->dev->ifindex, &f);
@@ -451,16 +452,22 @@ static int xmit_whole(struct sw_dev *sw, const struct sw_config *cfg,
 }
 
 /*
- * A GSO packet the IPv6 side could not carry as one: DF clear (its
- * segments may need IPv6 fragmentation, which 6.1 does not do for GSO
- * packets) or already encapsulated (no GSO type for two tunnel layers).
- * Segment in software and send each; at most gso_segs iterations.
+ * A GSO packet that is segmented here, in software, rather than carried
+ * whole to the IPv6 output: one already encapsulated (no GSO type for two
+ * tunnel layers), a fraglist (a chain of packets, each with its own
+ * header, that the translation would not reach), or one with DF clear and
+ * more segments than the IPv4 Identifications of the PSID have room for
+ * (sw_xlat_ipid()). DF-clear segments too big for the IPv6 path once
+ * encapsulated are fragmented by the IPv6 output, GSO or not (RFC 7597
+ * 8.3.1; ip6_finish_output_gso_slowpath_drop(), since 5.11).
  */
-static bool xmit_must_segment(const struct sk_buff *skb)
+bool sw_gso_must_segment(const struct sk_buff *skb,
+			 const struct sw_config *cfg)
 {
 	return skb_is_gso(skb) &&
 	       (skb->encapsulation ||
-		!(ip_hdr(skb)->frag_off & htons(IP_DF)));
+		(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST) ||
+		!sw_xlat_ipid_gso_ok(skb, cfg));
 }
 
 static int xmit_segment(struct sw_dev *sw, const struct sw_config *cfg,
@@ -507,7 +514,7 @@ static int xmit_skb(struct sw_dev *sw, const struct sw_config *cfg,
 		if (r != SW_OK)
 			return r;
 	}
-	if (xmit_must_segment(skb))
+	if (sw_gso_must_segment(skb, cfg))
 		return xmit_segment(sw, cfg, skb);
 	return xmit_whole(sw, cfg, skb);
 }

@@ -24,6 +24,14 @@
 #  7. fastpath off: traffic flows, the counter stands still.
 #  8. The instance deleted while its fast path carries a flow: gone, its hook
 #     with it (the kernel log stays clean).
+#  9. TTL on every segment of a fast-path GSO TCP transfer: 64 less two hops.
+# 10. DF-clear UDP GSO (UDP_SEGMENT) on the fast path: IPv4 IDs in the PSID's
+#     range (RFC 7597 8.3.3); over a path needing IPv6 fragments, they arrive whole.
+# 11. INVALID TCP ACKs (conntrack looking, tcp_loose 0) take the full way.
+# 12. A flow with a conntrack helper (ftp) takes the full way.
+# 13. The fast-path table is charged to the caller's memory cgroup.
+# 14. With every PRE_ROUTING hook slot taken, a change while on is refused and
+#     the fast path stays on, as `show` says.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
@@ -146,6 +154,194 @@ check_ok "6: 2 MB TCP transfer" \
 bg_wait tcpsrv 30
 check_cond "6: received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd"
 check_cond "6: the fast path carried it (over 10 packets)" test "$(fp)" -gt $((f0 + 10))
+
+# ---- 9
+# RFC 1812 5.3.1 on every segment: a GSO super-packet's TTL is decremented
+# once, in the header each segment is cut with.
+cap_start ttl9 "$INET" eth0 tcp and dst port 5007 and greater 1000
+bg tcpsrv9 nx "$INET" socat -u TCP4-LISTEN:5007,reuseaddr OPEN:/dev/null
+wait_for 20 tcp_listening "$INET" 5007
+f0=$(fp)
+check_ok "9: 2 MB TCP transfer" \
+	nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5007,bind=$LAN_A:41009
+bg_wait tcpsrv9 30
+cap_stop ttl9 >/dev/null
+check_cond "9: the fast path carried it (over 10 packets)" test "$(fp)" -gt $((f0 + 10))
+ttls=$(tcpdump -nn -v -r "$TMPD/ttl9.pcap" 2>/dev/null | sed -n 's/.*ttl \([0-9]*\),.*/\1/p')
+check_cond "9: over 100 full segments seen" test "$(grep -c . <<<"$ttls")" -gt 100
+check_eq "9: each with TTL 64 less two hops" 62 "$(sort -u <<<"$ttls" | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- 10
+# RFC 7597 8.3.3 on the fast path too: DF-clear UDP GSO super-packets (UDP_SEGMENT,
+# IP_PMTUDISC_DONT) get Identifications whose top 8 bits are the PSID (0x34), and
+# with mape0's MTU raised, segments too big for the IPv6 path once encapsulated are
+# fragmented by the IPv6 output and arrive whole.
+cat >"$TMPD/gso.py" <<-'EOF'
+	import socket, sys
+	dst, port, size, segs, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind((sys.argv[6], 0))
+	s.setsockopt(socket.IPPROTO_IP, 10, 0)         # IP_MTU_DISCOVER: IP_PMTUDISC_DONT
+	s.setsockopt(socket.IPPROTO_UDP, 103, size)    # UDP_SEGMENT
+	for i in range(n):
+	    s.sendto(bytes([65 + i % 26]) * (size * segs), (dst, port))
+EOF
+ids_in_psid() {	# ids_in_psid PCAP: every IPv4 Identification's top byte is 0x34
+	local ids
+	ids=$(tcpdump -nn -v -r "$1" 2>/dev/null | sed -n 's/.* id \([0-9]*\),.*/\1/p')
+	[ -n "$ids" ] && ! awk '{ if (int($1 / 256) != 52) bad = 1 } END { exit !bad }' <<<"$ids"
+}
+cap_start gso10 "$INET" eth0 udp and dst port 5008
+udp_bg srv10 "$INET" --bind $INET_A:5008 --expect 48 --count-only --timeout 60
+f0=$(fp)
+nx "$LAN" $PY "$TMPD/gso.py" $INET_A 5008 1000 8 6 $LAN_A
+bg_wait srv10 60
+cap_stop gso10 >/dev/null
+check_eq "10: the 48 segments of six super-packets arrive" "received 48" "$(bg_out srv10)"
+check_cond "10: the fast path sent five of them" test "$(fp)" -ge $((f0 + 5))
+check_cond "10: every Identification has the PSID in its top bits" ids_in_psid "$TMPD/gso10.pcap"
+ip -n "$CE" link set mape0 mtu 1500
+cap_start frag10 "$CORE" c1 ip6 and ip6[6] == 44
+cap_start gso10b "$INET" eth0 udp and dst port 5009
+udp_bg srv10b "$INET" --bind $INET_A:5009 --expect 48 --count-only --timeout 60
+f0=$(fp)
+nx "$LAN" $PY "$TMPD/gso.py" $INET_A 5009 1450 8 6 $LAN_A
+bg_wait srv10b 60
+cap_stop gso10b >/dev/null
+cap_stop frag10 >/dev/null
+check_eq "10: 1450-byte segments over a 1500-byte IPv6 path arrive" "received 48" "$(bg_out srv10b)"
+check_cond "10: as IPv6 fragments" pcap_has frag10 "ip6" 96
+check_cond "10: by the fast path" test "$(fp)" -ge $((f0 + 5))
+check_cond "10: every Identification has the PSID in its top bits" ids_in_psid "$TMPD/gso10b.pcap"
+ip -n "$CE" link set mape0 mtu 1460
+
+# ---- 11
+# INVALID packets take the full way: with conntrack looking (a ruleset that counts
+# them) and nf_conntrack_tcp_loose=0, TCP ACKs without a connection are INVALID;
+# the firewall sees each, the fast path none.
+check_ok "11: a ruleset counting INVALID packets" nx "$CE" nft -f - <<-EOF
+	table inet swinv {
+		chain forward_inv {
+			type filter hook forward priority filter; policy accept;
+			ct state invalid tcp dport 5010 counter
+		}
+	}
+	EOF
+nx "$CE" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+cat >"$TMPD/ack.py" <<-'EOF'
+	import socket, struct, sys, time
+	src, dst, sport, dport, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+	def csum(b):
+	    b += b"\0" * (len(b) % 2)
+	    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+	    while s >> 16:
+	        s = (s & 0xffff) + (s >> 16)
+	    return ~s & 0xffff
+	s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+	for i in range(n):
+	    th = struct.pack("!HHIIBBHHH", sport, dport, 1000 + i, 5000, 5 << 4, 0x10, 512, 0, 0)
+	    ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(th))
+	    th = th[:16] + struct.pack("!H", csum(ph + th)) + th[18:]
+	    s.sendto(th, (dst, 0))
+	    time.sleep(0.05)
+EOF
+cap_start inv11 "$INET" eth0 tcp and dst port 5010
+f0=$(fp)
+nx "$LAN" $PY "$TMPD/ack.py" $LAN_A $INET_A 42010 5010 10
+wait_for 10 pcap_has inv11 tcp 10
+cap_stop inv11 >/dev/null
+check_eq "11: the ten ACKs arrive" 10 "$(pcap_count inv11 tcp)"
+check_match "11: the firewall saw each as INVALID" 'packets 10 ' \
+	"$(nx "$CE" nft list chain inet swinv forward_inv)"
+check_eq "11: the fast path sent none" "$f0" "$(fp)"
+nx "$CE" nft delete table inet swinv
+
+# ---- 12
+# A flow with a conntrack helper (ftp, assigned by the ruleset) keeps the full way:
+# the helper works in the postrouting confirm hook, which the fast path skips.
+if nx "$CE" nft -f - <<-EOF
+	table inet swhelp {
+		ct helper ftp-std { type "ftp" protocol tcp; }
+		chain pre {
+			type filter hook prerouting priority filter; policy accept;
+			tcp dport 5011 ct helper set "ftp-std"
+		}
+		chain forward_help {
+			type filter hook forward priority filter; policy accept;
+			ct helper "ftp" tcp dport 5011 counter
+		}
+	}
+	EOF
+then
+	bg tcpsrv12 nx "$INET" socat -u TCP4-LISTEN:5011,reuseaddr OPEN:"$TMPD/rcvd12",creat,trunc
+	wait_for 20 tcp_listening "$INET" 5011
+	f0=$(fp)
+	check_ok "12: 2 MB TCP transfer with the ftp helper" \
+		nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5011,bind=$LAN_A:41011
+	bg_wait tcpsrv12 30
+	check_cond "12: received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd12"
+	check_match "12: the flow had the helper" 'packets [1-9][0-9]' \
+		"$(nx "$CE" nft list chain inet swhelp forward_help)"
+	check_eq "12: the fast path sent none of it" "$f0" "$(fp)"
+	nx "$CE" nft delete table inet swhelp
+else
+	log "SKIP 12: no ftp conntrack helper"
+fi
+
+# ---- 13
+# The fast-path table is charged to the memory cgroup of who turns it on and
+# uncharged when it goes: an instance of a sharing-ratio-1 rule (64512 ports)
+# with max-mappings 65536 has 512 KiB of slots.
+cg=/sys/fs/cgroup
+[ -e $cg/cgroup.controllers ] || mount -t cgroup2 none $cg 2>/dev/null
+if grep -qw memory $cg/cgroup.controllers 2>/dev/null && mkdir $cg/swfp.$$ 2>/dev/null; then
+	echo +memory >$cg/cgroup.subtree_control 2>/dev/null
+	ns_create MEMNS
+	check_ok "13: an instance with max-mappings 65536, fastpath off" \
+		nsw "$MEMNS" map-e add mc0 end-user-prefix 2001:db8:12:3400::/56 br $BR6 \
+		rule ipv6-prefix 2001:db8:12::/48 ipv4-prefix 192.0.2.0/24 ea-len 8 \
+		max-mappings 65536
+	m0=$(cat $cg/swfp.$$/memory.current)
+	check_ok "13: fastpath on from a memory cgroup" sh -c \
+		"echo \$\$ >$cg/swfp.$$/cgroup.procs && exec ip netns exec $MEMNS $SWCTL map-e set mc0 fastpath on"
+	m1=$(cat $cg/swfp.$$/memory.current)
+	log "13: memory.current $m0 -> $m1"
+	check_cond "13: the cgroup was charged the table" test $((m1 - m0)) -ge 524288
+	check_ok "13: fastpath off" nsw "$MEMNS" map-e set mc0 fastpath off
+	mem_below() { [ "$(cat $cg/swfp.$$/memory.current)" -lt "$1" ]; }
+	check_cond "13: and uncharged when it goes" wait_for 10 mem_below $((m1 - 300000))
+	rmdir $cg/swfp.$$
+else
+	log "SKIP 13: no memory cgroup"
+fi
+
+# ---- 14
+# A change the fast path cannot follow is refused and leaves it as it was: with
+# every PRE_ROUTING hook slot taken (1024) the new table's hook cannot be
+# registered beside the old one; `show` still says on, and it still carries flows.
+nchain=0
+chains_add() {	# chains_add N: N more prerouting base chains, all or none
+	local s=$nchain j
+	nchain=$((nchain + $1))
+	for j in $(seq 1 "$1"); do
+		echo "add chain ip swfull c$((s + j)) { type filter hook prerouting priority 100; }"
+	done | nx "$CE" nft -f - 2>/dev/null
+}
+check_ok "14: a table for the filler chains" nx "$CE" nft add table ip swfull
+for b in 256 64 16 4 1; do
+	while chains_add $b; do :; done
+done
+log "14: $(nx "$CE" nft list table ip swfull | grep -c 'hook prerouting') filler chains"
+check_fail_msg "14: a change while on is refused" "fastpath: could not be turned on" \
+	nsw "$CE" map-e set mape0 max-mappings 500
+check_match "14: show still says fastpath on" 'fastpath on' "$(nsw "$CE" map-e show mape0)"
+udp_bg srv14 "$INET" --bind $INET_A:5012 --expect 3 --timeout 60
+f0=$(fp)
+udp_run "$LAN" --bind $LAN_A:40012 --send $INET_A:5012:f0 --send $INET_A:5012:f1 \
+	--send $INET_A:5012:f2 >/dev/null
+bg_wait srv14 30
+check_eq "14: and the fast path still carries flows" $((f0 + 2)) "$(fp)"
+nx "$CE" nft delete table ip swfull
 
 # ---- 7
 check_ok "7: fastpath off" nsw "$CE" map-e set mape0 fastpath off
