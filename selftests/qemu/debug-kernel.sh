@@ -13,6 +13,8 @@
 #       mod/lib/modules/KREL/  make modules_install
 #       release                the kernel release (KREL)
 #       build.log
+# A changed configuration starts from the previous build tree of the same
+# source, so only what the change touches is rebuilt.
 # The source is extracted from /usr/src/linux-source-6.12.tar.xz (package
 # linux-source-6.12) into the cache once; SOFTWIRE_DEBUG_SRC=DIR uses an
 # already extracted, clean tree of the same version instead. The first build
@@ -54,7 +56,17 @@ if [ -z "${SOFTWIRE_DEBUG_SRC:-}" ] && [ ! -e "$src/.extracted" ]; then
 	mv "$src.tmp" "$src"
 fi
 
+# A build of the same source under an older configuration becomes this one's
+# starting point (kbuild rebuilds only what the changed options touch), and
+# the older cache entry goes.
 rm -rf "$dir"
+mkdir -p "$dir"
+old=$(ls -1dt "$root/debug-kernel-$srcver-"*/build 2>/dev/null | head -n1 || true)
+if [ -n "$old" ] && [ -e "$old/.config" ]; then
+	echo "debug-kernel: starting from $old" >&2
+	mv "$old" "$dir/build"
+	rm -rf "$(dirname "$old")"
+fi
 mkdir -p "$dir/build"
 log=$dir/build.log
 echo "debug-kernel: building in $dir (log: $log)" >&2
