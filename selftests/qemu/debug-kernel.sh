@@ -58,14 +58,17 @@ fi
 
 # A build of the same source under an older configuration becomes this one's
 # starting point (kbuild rebuilds only what the changed options touch), and
-# the older cache entry goes.
-rm -rf "$dir"
-mkdir -p "$dir"
-old=$(ls -1dt "$root/debug-kernel-$srcver-"*/build 2>/dev/null | head -n1 || true)
-if [ -n "$old" ] && [ -e "$old/.config" ]; then
-	echo "debug-kernel: starting from $old" >&2
-	mv "$old" "$dir/build"
-	rm -rf "$(dirname "$old")"
+# the older cache entry goes. An interrupted build of this one resumes.
+if [ ! -e "$dir/build/.config" ]; then
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	old=$(find "$root" -maxdepth 2 -path "$root/debug-kernel-$srcver-*/build" \
+		-printf '%T@ %p\n' | sort -rn | head -n1 | cut -d' ' -f2-)
+	if [ -n "$old" ] && [ -e "$old/.config" ]; then
+		echo "debug-kernel: starting from $old" >&2
+		mv "$old" "$dir/build"
+		rm -rf "$(dirname "$old")"
+	fi
 fi
 mkdir -p "$dir/build"
 log=$dir/build.log
