@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install everything softwire needs to build, run and test, from Debian 12 apt.
-# Both test kernels: Debian's default 6.1 and the newest 6.12 from bookworm-backports/security.
+# Both test kernels: Debian's default 6.1 and the newest 6.12 from bookworm-backports/security,
+# and the source of 6.12 with what building it needs (the debug kernel, qemu/debug-kernel.sh).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -15,10 +16,11 @@ pkgs="build-essential pkg-config libmnl-dev dkms kmod
       qemu-system-x86 busybox-static cpio
       iproute2 nftables tcpdump socat iperf3 python3-scapy procps sudo xz-utils zstd
       conntrack iputils-ping
-      clang"
+      clang
+      bc bison flex libelf-dev libssl-dev"
 if [ -n "$k612" ]; then
 	ver=${k612#linux-image-}; ver=${ver%-unsigned}
-	pkgs="$pkgs $k612 linux-headers-$ver"
+	pkgs="$pkgs $k612 linux-headers-$ver linux-source-6.12"
 else
 	echo "install-deps: no linux-image-6.12 found in apt; testing 6.1 only" >&2
 fi

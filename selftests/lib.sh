@@ -9,7 +9,8 @@
 #   or lib_begin [CMD...]     (all of the above, ip python3 CMD..., dmesg_mark;
 #                             the default cleanup() is lib_cleanup alone)
 #   ns_create NS              (sets $NS to a fresh netns, lo up, auto-deleted)
-#   check_eq / check_match / check_ok / check_fail_msg / json_get / wait_for
+#   check_eq / check_match / check_ok / check_fail_msg / json_get
+#   wait_for / wait_ge / wait_gt (poll a command, run again on every try)
 #   ksft_exit                 (exit 0 if every check passed, 1 otherwise)
 #
 # Output is TAP-ish: "# " diagnostics, one "# ok N - ..." / "# not ok N - ..."
@@ -44,7 +45,11 @@ _failed() {
 	echo "# not ok $_n_checks - $*"
 }
 
+# A skip fails CI (guest-run.sh) unless it is expected: skip_expected says
+# the kernel under test lacks what the test needs, by design (name the kernel
+# feature and the versions that have it).
 skip() { log "SKIP: $*"; exit "$ksft_skip"; }
+skip_expected() { log "SKIP-EXPECTED: $*"; exit "$ksft_skip"; }
 
 # ---------------------------------------------------------------- requirements
 require_root() { [ "$(id -u)" -eq 0 ] || skip "must run as root"; }
@@ -115,6 +120,9 @@ sw_devs() {
 }
 
 sw_dev_count() { sw_devs "$1" | grep -c . || true; }
+
+# udp_bound NS PORT: a UDP socket in NS is bound to PORT (for wait_for).
+udp_bound() { ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q .; }
 
 # ---------------------------------------------------------------- checks
 # check_eq DESC EXPECTED ACTUAL
@@ -217,6 +225,22 @@ wait_for() {
 	done
 	return 0
 }
+
+# wait_ge TIMEOUT N CMD...: poll until CMD, run again on every try, prints a
+# number >= N; wait_gt: > N. Pass the command, not its output:
+# `wait_for 10 test "$(mape_drop filtered)" -ge 3` expands once and compares
+# the same value until the timeout; `wait_ge 10 3 mape_drop filtered` polls.
+_num_ge() {
+	local n=$1 v
+	shift
+	v=$("$@")
+	[[ $v =~ ^[0-9]+$ ]] && [ "$v" -ge "$n" ]
+}
+wait_ge() { local t=$1 n=$2; shift 2; wait_for "$t" _num_ge "$n" "$@"; }
+wait_gt() { local t=$1 n=$2; shift 2; wait_for "$t" _num_ge $((n + 1)) "$@"; }
+
+# count_lines CMD...: the number of non-empty lines CMD prints (for wait_ge).
+count_lines() { "$@" | grep -c . || true; }
 
 # ---------------------------------------------------------------- dmesg
 # Mark the kernel log so dmesg_check only looks at this test's messages.

@@ -7,8 +7,13 @@
 #   3. the module, built warning-free against every installed kernel with headers
 #   4. dkms add / build / install for every such kernel
 #   5. per kernel: boot it under qemu and run selftests/guest-run.sh (TAP)
+#   6. the debug kernel (qemu/debug-kernel.sh: KASAN, UBSAN, lockdep, kmemleak),
+#      built once and cached: the module built against it, then a guest running
+#      the control-plane scenarios, a datapath subset and rmmod, and a kmemleak
+#      scan; any splat or leak fails it
 #
 # Environment: SOFTWIRE_NO_DEPS=1, SOFTWIRE_KERNELS="VER..." (default: all),
+# SOFTWIRE_DEBUG_KERNEL=0 skips step 6 (SOFTWIRE_DEBUG_CACHE: its cache),
 # FUZZ_SECONDS (default 10), SOFTWIRE_LOG_DIR (default /tmp/softwire-test-logs),
 # SOFTWIRE_TESTS / SOFTWIRE_TEST_TIMEOUT (see guest-run.sh),
 # SOFTWIRE_QEMU_* (see qemu/run-guest.sh).
@@ -53,14 +58,16 @@ record() {	# record NAME RC DETAIL
 	fi
 }
 
-# build_module KVER: out-of-tree build in a scratch copy, any warning fails it.
+# build_module KVER [KDIR [DIR]]: out-of-tree build against KDIR (default
+# /lib/modules/KVER/build) in a scratch copy DIR, any warning fails it.
 build_module() {
-	local k=$1 dir=/tmp/softwire-build/$1 log=$logdir/build-$1.log ver
+	local k=$1 kdir=${2:-/lib/modules/$1/build} dir=${3:-/tmp/softwire-build/$1}
+	local log=$logdir/build-$1.log ver
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	tar -C "$top" -c --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod*' \
 		Kbuild kmod uapi | tar -C "$dir" -x || return 1
-	make -C "/lib/modules/$k/build" M="$dir" modules >"$log" 2>&1
+	make -C "$kdir" M="$dir" modules >"$log" 2>&1
 	local rc=$?
 	cat "$log"
 	[ "$rc" -eq 0 ] || { echo "run-all: module build for $k failed"; return 1; }
@@ -82,6 +89,13 @@ fi
 if [ -z "${SOFTWIRE_KERNELS:-}" ]; then
 	mapfile -t kernels < <(selftests/qemu/kernels.sh)
 fi
+# The debug kernel builds (under nice) while the other steps run: a guest
+# keeps one core busy, the build takes what is left. Its step waits for it.
+dk_pid=
+if [ "${SOFTWIRE_DEBUG_KERNEL:-1}" != 0 ]; then
+	selftests/qemu/debug-kernel.sh >"$logdir/debug-kernel.dir" 2>"$logdir/debug-kernel.log" &
+	dk_pid=$!
+fi
 if [ ${#kernels[@]} -eq 0 ]; then
 	echo "run-all: no installed kernel with headers (/boot/vmlinuz-VER + /lib/modules/VER/build)" >&2
 	record "find kernels" 1 "none found"
@@ -97,6 +111,12 @@ step "build swctl" "$logdir/tools.log" make -C tools
 PATH=$PWD/tools:$PATH step "swctl map-e calc vs RFC 7597 (host)" \
 	"$logdir/calc.log" selftests/host_test_calc.sh
 step "swctl bash completion (host)" "$logdir/completion.log" selftests/host_test_completion.sh
+# A poll must re-run its command: `wait_for T test "$(cmd)" ...` compares one
+# value for T seconds (use wait_ge / wait_gt, lib.sh).
+poll_lint() {
+	! grep -nE '^[^#]*wait_for +[^ ]+ +(test|\[) [^#]*\$\(' selftests/*.sh
+}
+step "selftests poll commands, not values" "$logdir/lint.log" poll_lint
 [ -d selftests/fuzz ] &&
 	step "fuzz (${FUZZ_SECONDS:-10}s)" "$logdir/fuzz.log" \
 		make -C selftests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
@@ -126,6 +146,46 @@ for k in "${kernels[@]}"; do
 	[ -n "$counts" ] || counts="no TAP summary (guest did not boot or died)"
 	record "$name" "$rc" "$counts, $(($(now) - start))s"
 done
+
+# The debug kernel: what it runs (the whole suite would not fit in CI's hour).
+debug_tests=(test_instances.sh test_mape_config.sh test_mape_ctl.sh test_netlink_errors.sh
+	test_netns_teardown.sh test_perm.sh test_mape_dp_basic.sh test_mape_dp_icmp.sh
+	test_mape_dp_mtu.sh test_mape_dp_spoof.sh test_mape_dp_timers.sh test_rmmod.sh)
+
+debug_kernel_wait() {	# the background build started above
+	local rc=0
+	wait "$dk_pid" || rc=$?
+	cat "$logdir/debug-kernel.log"
+	[ "$rc" -eq 0 ] && cat "$logdir/debug-kernel.dir"
+	return "$rc"
+}
+
+if [ -n "$dk_pid" ]; then
+	if step "debug kernel (built in the background, or cached)" "$logdir/debug-kernel-step.log" \
+		debug_kernel_wait; then
+		ddir=$(cat "$logdir/debug-kernel.dir")
+		drel=$(cat "$ddir/release")
+		# In the work tree: the guest sees it at the same path.
+		if step "module build, no warnings: $drel" "$logdir/build-step-$drel.log" \
+			build_module "$drel" "$ddir/build" "$top/.build/$drel"; then
+			name="guest $drel (KASAN, UBSAN, lockdep, kmemleak)"
+			glog=$logdir/guest-$drel.log
+			echo
+			echo "=== $name"
+			start=$(now)
+			SOFTWIRE_QEMU_LOG=$glog SOFTWIRE_QEMU_TIMEOUT=${SOFTWIRE_DEBUG_TIMEOUT:-2700} \
+				SOFTWIRE_QEMU_KERNEL=$ddir/build/vmlinux \
+				SOFTWIRE_QEMU_MODDIR=$ddir/mod/lib/modules/$drel \
+				SOFTWIRE_LOCAL_KO=.build/$drel/kmod/softwire.ko \
+				SOFTWIRE_TESTS="${debug_tests[*]}" \
+				selftests/qemu/run-guest.sh "$drel" selftests/guest-run.sh
+			rc=$?
+			counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$glog" | tail -n1)
+			[ -n "$counts" ] || counts="no TAP summary (guest did not boot or died)"
+			record "$name" "$rc" "$counts, $(($(now) - start))s"
+		fi
+	fi
+fi
 
 echo
 echo "=== summary (logs in $logdir)"

@@ -90,7 +90,7 @@ check_ok "firewall now accepts mark 43 only" fw 43
 d0=$(nft_counter dropped)
 udp_bg lan2 "$LAN" --bind $LAN_A:40000 --expect 1 --timeout 60
 udp_run "$INET" --bind $INET_B:7001 --send "$ext:unmarked" >/dev/null
-wait_for 10 test "$(nft_counter dropped)" -gt "$d0"
+wait_gt 10 "$d0" nft_counter dropped
 check_eq "without the matching mark it is dropped by the firewall" $((d0 + 1)) "$(nft_counter dropped)"
 check_ok "firewall back to mark $MARK" fw $MARK
 udp_run "$INET" --bind $INET_B:7002 --send "$ext:marked-again" >/dev/null
@@ -137,7 +137,7 @@ check_ok "input chain without the ipencap rule" fw_input no
 udp_bg lan3 "$LAN" --bind $LAN_A:40000 --expect 1 --timeout 90
 nx "$CE" conntrack -F >/dev/null 2>&1
 udp_run "$INET" --bind $INET_C:7003 --send "$ext:no-encap-rule" >/dev/null
-wait_for 10 test "$(encap_dropped)" -gt 0
+wait_gt 10 0 encap_dropped
 check_eq "the tunnel packet is dropped by the input chain" 1 "$(encap_dropped)"
 check_ok "input chain with the README's ipencap rule" fw_input yes
 nx "$CE" conntrack -F >/dev/null 2>&1

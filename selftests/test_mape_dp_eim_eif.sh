@@ -60,7 +60,7 @@ filter_case() {
 	check_eq "$mode: mapping for $LAN_A:$lport" "$e" "$(mape_ext udp $LAN_A:$lport)"
 	f=$(mape_drop filtered)
 	udp_run "$INET" --bind "$bsrc" --send "$e:$btag" >/dev/null
-	wait_for 10 test "$(mape_drop filtered)" -ge $((f + 1))
+	wait_gt 10 "$f" mape_drop filtered
 	check_eq "$mode: $bsrc dropped and counted as filtered" $((f + 1)) "$(mape_drop filtered)"
 	udp_run "$INET" --bind "$asrc" --send "$e:$atag" >/dev/null
 	bg_wait lan 30

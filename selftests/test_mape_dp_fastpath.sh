@@ -74,7 +74,7 @@ check_eq "2: TTL 10 less two hops, each time" "8 8 8 " "$ttls"
 # ---- 3
 udp_bg srv3 "$INET" --bind $INET_A:5002 --expect 20 --timeout 120
 udp_run "$LAN" --bind $LAN_A:40002 --send $INET_A:5002:a0 --send $INET_A:5002:a1 >/dev/null
-wait_for 10 test "$(bg_out srv3 | grep -c .)" -ge 2
+wait_ge 10 2 count_lines bg_out srv3
 ip -n "$CE" route add blackhole $INET_A/32
 f0=$(fp)
 udp_run "$LAN" --bind $LAN_A:40002 --send $INET_A:5002:b0 --send $INET_A:5002:b1 >/dev/null
@@ -85,7 +85,7 @@ check_eq "3: and the fast path sent nothing" "$f0" "$(fp)"
 ip -n "$CE" route del blackhole $INET_A/32
 udp_run "$LAN" --bind $LAN_A:40002 --send $INET_A:5002:c0 --send $INET_A:5002:c1 \
 	--send $INET_A:5002:c2 >/dev/null
-wait_for 10 test "$(bg_out srv3 | grep -c .)" -ge 5
+wait_ge 10 5 count_lines bg_out srv3
 check_eq "3: without it the flow is delivered again" "a0 a1 c0 c1 c2" \
 	"$(bg_out srv3 | awk '{ printf "%s%s", s, $3; s = " " }')"
 check_eq "3: learned again: the fast path sent all but the first" $((f0 + 2)) "$(fp)"
@@ -93,7 +93,7 @@ check_eq "3: learned again: the fast path sent all but the first" $((f0 + 2)) "$
 # ---- 4
 udp_bg srv4 "$INET" --bind $INET_A:5003 --expect 100 --timeout 200
 udp_run "$LAN" --bind $LAN_A:40003 --send $INET_A:5003:w0 --send $INET_A:5003:w1 >/dev/null
-wait_for 10 test "$(bg_out srv4 | grep -c .)" -ge 2
+wait_ge 10 2 count_lines bg_out srv4
 check_ok "4: forward chain drops the flow" nx "$CE" nft -f - <<-EOF
 	table inet swfp {
 		chain forward_filter {
@@ -125,7 +125,7 @@ nx "$CE" nft delete table inet swfp
 # ---- 5
 f0=$(fp)
 udp_run "$LAN" --bind $LAN_A:40004 --df --send $INET_A:5000:learn0 --send $INET_A:5000:learn1 >/dev/null
-wait_for 10 test "$(fp)" -gt "$f0"
+wait_gt 10 "$f0" fp
 check_eq "5: the DF flow is learned" $((f0 + 1)) "$(fp)"
 out=$(udp_run "$LAN" --bind $LAN_A:40004 --df --recverr --pad 1450 \
 	--send "$INET_A:5000:big" --expect 1 --timeout 20)
@@ -136,7 +136,7 @@ check_eq "5: not by the fast path" $((f0 + 1)) "$(fp)"
 ip -n "$CE" route replace default dev mape0 mtu 1300
 f0=$(fp)
 udp_run "$LAN" --bind $LAN_A:40005 --df --send $INET_A:5000:learn0 --send $INET_A:5000:learn1 >/dev/null
-wait_for 10 test "$(fp)" -gt "$f0"
+wait_gt 10 "$f0" fp
 out=$(udp_run "$LAN" --bind $LAN_A:40005 --df --recverr --pad 1350 \
 	--send "$INET_A:5000:big" --expect 1 --timeout 20)
 check_match "5: with a 1300-byte route MTU, Frag Needed says 1300" \
@@ -358,7 +358,7 @@ check_eq "no softwire drops" "" "$(mape_drops_nonzero)"
 check_ok "8: fastpath on again" nsw "$CE" map-e set mape0 fastpath on
 f0=$(fp)
 bg ping8 nx "$LAN" ping -n -q -i 0.01 -c 5000 -W 1 $INET_A
-wait_for 30 test "$(fp)" -gt $((f0 + 20))
+wait_gt 30 $((f0 + 20)) fp
 check_cond "8: the fast path carries the echo requests" test "$(fp)" -gt $((f0 + 20))
 check_ok "8: ip link del of the instance while its fast path carries a flow" \
 	ip -n "$CE" link del mape0

@@ -53,9 +53,9 @@ check_eq "show lists only the TCP forward" '[1233]' \
 	"$(json_get "$(nsw "$CE" -j show mape0)" "[f['port'] for f in (j[0] if isinstance(j, list) else j)['forwards']]")"
 nm=$(mape_drop no-mapping)
 udp_run "$INET" --bind $INET_A:7000 --send $CE_V4:1232:after-del >/dev/null
-wait_for 10 test "$(mape_drop no-mapping)" -gt "$nm"
+wait_gt 10 "$nm" mape_drop no-mapping
 check_eq "after del, inet's datagram is dropped as no-mapping" $((nm + 1)) "$(mape_drop no-mapping)"
-check_fail_msg "forward del of a missing forward fails" '.' \
+check_fail_msg "forward del of a missing forward fails, naming it" 'no udp forward on port 1232 of mape0' \
 	nsw "$CE" map-e forward del mape0 proto udp port 1232
 check_ok "forward del tcp 1233" nsw "$CE" map-e forward del mape0 proto tcp port 1233
 

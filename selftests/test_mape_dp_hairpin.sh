@@ -34,7 +34,11 @@ check_cond "B's external port ${pb#*:} is in the port set" port_in_set "${pb#*:}
 check_eq "B's mapping is the source A saw" "$pb" "$(mape_ext udp $LAN_B:40010)"
 check_eq "A's mapping is unchanged" "$pa" "$(mape_ext udp $LAN_A:40000)"
 check_eq "B gets A's echo from A's external address:port" "from $pa echo:from-b" "$out"
+# Positive control in the same capture: a ping to inet leaves as IPv4-in-IPv6.
+nx "$LAN" ping -n -c 1 -W 5 $INET_A >/dev/null
 cap_stop core >/dev/null
+check_eq "the capture holds the ping's echo request to the BR" 1 \
+	"$(pcap_count core "ip6 and ip6[6] = 4 and ip6 src $MAP6 and ip6[40+9] = 1 and ip6[40+20] = 8")"
 # Turned around inside the CE: nothing to 192.0.2.18 went out to the BR.
 check_eq "no hairpinned packet left the CE" 0 \
 	"$(pcap_count core "ip6 and ip6[6] = 4 and ip6 src $MAP6 and ip6[40+16:4] = 0xc0000212")"

@@ -82,6 +82,7 @@ sw check_match "4: the inet host receives the 1432-byte datagram whole from 192.
 	"^from $CE_V4:[0-9]+ len 1432\$" "$(bg_out big)"
 cap_stop frag6 >/dev/null
 sw check_eq "4: carried as 2 outer IPv6 fragments" 2 "$(pcap_count frag6 "ip6[6] = 44")"
+check_cond "4: the capture holds the outer packets" pcap_has frag6 ip6
 check_eq "4: no outer packet larger than 1400" 0 "$(pcap_count frag6 "ip6 and ip6[4:2] > 1360")"
 
 # ---- 5

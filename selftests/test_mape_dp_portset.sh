@@ -88,7 +88,7 @@ $keep")" "$(udp_ext_ports)"
 	snap=$(snapshot)
 	e0=$(mape_drop port-exhausted)
 	flows $LAN_A 42999-42999
-	wait_for 10 test "$(mape_drop port-exhausted)" -gt "$e0"
+	wait_gt 10 "$e0" mape_drop port-exhausted
 	check_eq "$v: flow $((n + 1)) dropped as port-exhausted" $((e0 + 1)) "$(mape_drop port-exhausted)"
 	check_eq "$v: it has no mapping" "" "$(mape_ext udp $LAN_A:42999)"
 	check_eq "$v: the $n mappings are untouched" "$snap" "$(snapshot)"
@@ -110,14 +110,14 @@ log "--- limits"
 mape_ce_add v6plus max-mappings 8 max-per-host 5 || { _failed "create the CE with limits"; ksft_exit; }
 h0=$(mape_drop limit-host) i0=$(mape_drop limit-instance)
 flows $LAN_A 42000-42005
-wait_for 10 test "$(mape_drop limit-host)" -gt "$h0"
+wait_gt 10 "$h0" mape_drop limit-host
 check_eq "host .2: 5 mappings" 5 "$(n_udp)"
 check_eq "host .2: 6th flow dropped as limit-host" $((h0 + 1)) "$(mape_drop limit-host)"
 nx "$LAN" ping -n -c 1 -W 1 $INET_A >/dev/null
 check_eq "host .2: a ping is refused too (the limit spans the protocols)" \
 	$((h0 + 2)) "$(mape_drop limit-host)"
 flows $LAN_B 42000-42003
-wait_for 10 test "$(mape_drop limit-instance)" -gt "$i0"
+wait_gt 10 "$i0" mape_drop limit-instance
 check_eq "host .3: 3 mappings (instance total 8)" 3 \
 	"$(json_get "$(mape_mappings)" "len([m for m in j if m['internal'].startswith('$LAN_B:')])")"
 check_eq "host .3: 4th flow dropped as limit-instance" $((i0 + 1)) "$(mape_drop limit-instance)"

@@ -54,7 +54,7 @@ nx "$CORE" $PY "$MAPE_HELPERS/inject.py" \
 	"$MAP6_PSID36,$MAP6,$CE_V4,$CE_V4,1236,$P,spoof-psid36" \
 	"$MAP6_CE2,$MAP6,$CE_V4,$CE_V4,1236,$P,from-ce2"
 bg_wait lan 60
-wait_for 10 test "$(mape_drop spoofed-source)" -ge $((sp0 + 4))
+wait_ge 10 $((sp0 + 4)) mape_drop spoofed-source
 check_eq "only the datagram from ce2's own port reaches the LAN socket" \
 	"from $CE_V4:1236 from-ce2" "$(bg_out lan)"
 check_eq "spoofed-source: non-BR source, ce2 with a foreign port or a non-FMR source, another CE with ce2's port" \

@@ -154,7 +154,7 @@ bg_wait srv 30
 check_eq "both UDP datagrams reached inet" 2 "$(bg_out srv | grep -c "^from $CE_V4:")"
 nm=$(mape_drop no-mapping)
 udp_run "$INET" --bind $INET_A:5000 --send "$ext:after-expiry"
-wait_for 10 test "$(mape_drop no-mapping)" -gt "$nm"
+wait_gt 10 "$nm" mape_drop no-mapping
 check_eq "a datagram to the expired UDP port $ext is no-mapping" $((nm + 1)) "$(mape_drop no-mapping)"
 stats_mappings_is() { [ "$(mape_stat mappings)" = "$1" ]; }
 wait_for 10 stats_mappings_is 0

@@ -57,6 +57,9 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("192.0.2.0", 1232))
 time.sleep(120)' &
 	SOCK_PID=$!
+	# rmmod only once the socket is bound to the instance's address.
+	check_cond "round $round: UDP socket bound to 192.0.2.0:1232" \
+		wait_for 20 udp_bound "$N3" 1232
 	check_eq "round $round: devices per netns 4/4/1" "4/4/1" \
 		"$(sw_dev_count "$N1")/$(sw_dev_count "$N2")/$(sw_dev_count "$N3")"
 

@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the busybox initramfs that boots a test guest for kernel KVER.
-#   mkinitramfs.sh KVER OUT.cpio.gz
-# Modules come from the host's /lib/modules/KVER, decompressed here (busybox
-# insmod does not read .ko.xz/.ko.zst) and listed in /modules.order.
+#   mkinitramfs.sh KVER OUT.cpio.gz [MODDIR]
+# Modules come from MODDIR (default: the host's /lib/modules/KVER),
+# decompressed here (busybox insmod does not read .ko.xz/.ko.zst) and listed
+# in /modules.order.
 set -euo pipefail
 
 kver=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$kver
+moddir=${3:-/lib/modules/$kver}
 # Needed to mount the host root over virtio-9p under an overlay; each is
 # skipped when it is built in or absent for this kernel.
 wanted="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci

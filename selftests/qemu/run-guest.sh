@@ -5,6 +5,11 @@
 #
 #   selftests/qemu/run-guest.sh KVER CMD [ARG...]
 #
+# KVER is an installed kernel (/boot/vmlinuz-KVER, /lib/modules/KVER), or any
+# kernel release when SOFTWIRE_QEMU_KERNEL and SOFTWIRE_QEMU_MODDIR name its
+# image and module directory (the debug kernel of debug-kernel.sh): the guest
+# then finds that directory at /lib/modules/KVER.
+#
 # The guest sees the host "/" read-only over virtio-9p under a tmpfs overlay
 # (so /lib/modules/KVER, including DKMS-installed modules, and every host tool
 # are there) and the work tree, writable, at the same path as on the host. CMD
@@ -22,6 +27,9 @@
 #   SOFTWIRE_QEMU_APPEND   extra kernel command line
 #   SOFTWIRE_QEMU_PVH      1 (default): boot the extracted ELF vmlinux; 0: the bzImage
 #   SOFTWIRE_QEMU_LOG      console log file (default $SOFTWIRE_QEMU_DIR/console-KVER.log)
+#   SOFTWIRE_QEMU_KERNEL   kernel image to boot instead of /boot/vmlinuz-KVER (an
+#                          ELF vmlinux with a PVH note, or a bzImage)
+#   SOFTWIRE_QEMU_MODDIR   its modules (default /lib/modules/KVER)
 # CI and SOFTWIRE_* / KSFT_* variables are passed on to CMD.
 set -euo pipefail
 
@@ -36,10 +44,15 @@ work=${SOFTWIRE_WORKTREE:-$(cd "$here/../.." && pwd)}
 cache=${SOFTWIRE_QEMU_DIR:-${XDG_CACHE_HOME:-/tmp}/softwire-qemu}
 timeout_s=${SOFTWIRE_QEMU_TIMEOUT:-1200}
 accel=${SOFTWIRE_QEMU_ACCEL:-tcg,thread=single}
-kernel=/boot/vmlinuz-$kver
+kernel=${SOFTWIRE_QEMU_KERNEL:-/boot/vmlinuz-$kver}
+moddir=${SOFTWIRE_QEMU_MODDIR:-/lib/modules/$kver}
 
 [ -r "$kernel" ] || { echo "run-guest: $kernel not found" >&2; exit 1; }
-[ -d "/lib/modules/$kver" ] || { echo "run-guest: /lib/modules/$kver not found" >&2; exit 1; }
+[ -d "$moddir" ] || { echo "run-guest: $moddir not found" >&2; exit 1; }
+case "$moddir" in
+/*) ;;
+*) echo "run-guest: SOFTWIRE_QEMU_MODDIR must be an absolute path" >&2; exit 1 ;;
+esac
 command -v qemu-system-x86_64 >/dev/null ||
 	{ echo "run-guest: qemu-system-x86_64 not found (apt-get install qemu-system-x86)" >&2; exit 1; }
 case "$work" in
@@ -51,27 +64,28 @@ mkdir -p "$cache"
 initrd=$cache/initramfs-$kver.cpio.gz
 vmlinux=$cache/vmlinux-$kver
 key=$({
-	echo "$kver"
+	echo "$kver $moddir"
 	cat "$here/init" "$here/chroot-modprobe" "$here/mkinitramfs.sh"
-	stat -L -c '%n %s %Y' "$(command -v busybox)" "/lib/modules/$kver/modules.dep"
+	stat -L -c '%n %s %Y' "$(command -v busybox)" "$moddir/modules.dep"
 } | sha256sum | cut -d' ' -f1)
 (
 	flock 9
 	if [ ! -s "$initrd" ] || [ "$(cat "$initrd.key" 2>/dev/null)" != "$key" ]; then
 		echo "run-guest: building $initrd"
-		"$here/mkinitramfs.sh" "$kver" "$initrd"
+		"$here/mkinitramfs.sh" "$kver" "$initrd" "$moddir"
 		echo "$key" >"$initrd.key"
 	fi
 	# The kernel, uncompressed for a PVH boot (see extract-vmlinux.sh).
 	kkey=$(stat -L -c '%s %Y' "$kernel")
-	if [ "${SOFTWIRE_QEMU_PVH:-1}" = 1 ] &&
+	if [ "${SOFTWIRE_QEMU_PVH:-1}" = 1 ] && [ -z "${SOFTWIRE_QEMU_KERNEL:-}" ] &&
 		[ "$(cat "$vmlinux.key" 2>/dev/null)" != "$kkey" ]; then
 		rm -f "$vmlinux" "$vmlinux.key"
 		"$here/extract-vmlinux.sh" "$kver" "$vmlinux" || true
 		echo "$kkey" >"$vmlinux.key"
 	fi
 ) 9>"$cache/.lock-$kver"
-[ "${SOFTWIRE_QEMU_PVH:-1}" = 1 ] && [ -s "$vmlinux" ] && kernel=$vmlinux
+[ "${SOFTWIRE_QEMU_PVH:-1}" = 1 ] && [ -z "${SOFTWIRE_QEMU_KERNEL:-}" ] && [ -s "$vmlinux" ] &&
+	kernel=$vmlinux
 
 # Per-run directory in the work tree: the command going in, the result coming out.
 run=.qemu-result-$kver.$$
@@ -91,6 +105,11 @@ trap cleanup EXIT
 			printf 'export %s=%q\n' "$name" "$value" ;;
 		esac
 	done < <(env -0)
+	# A kernel from elsewhere: its modules appear at the usual path (the
+	# guest's root is a tmpfs overlay, so writes there never reach the host).
+	[ "$moddir" = "/lib/modules/$kver" ] ||
+		printf 'rm -rf %q && ln -s %q %q || exit 1\n' \
+			"/lib/modules/$kver" "$moddir" "/lib/modules/$kver"
 	printf 'cd %q || exit 1\n' "$work"
 	echo 'ip link set lo up 2>/dev/null'
 	printf '%q ' "$@"
