@@ -39,7 +39,7 @@
 #  profile; SOFTWIRE_BENCH_SETUPS="plain sw ..." measures only
 #  those (and the generator alone); SOFTWIRE_BENCH_PERF="sw ..." samples
 #  those setups with `perf record -a -g` for one more window each and prints
-#  the top symbols.
+#  the top symbols (SOFTWIRE_BENCH_PERF_DIR=DIR keeps the data).
 #
 #  pps = packets the sink's veth received per second (what the DUT managed
 #  to send), the median of the rounds. pktgen's own count is printed too:
@@ -156,6 +156,12 @@ profile() {
 	echo "perf profile of $1: with callees (children), above 2%"
 	perf report -q -i "$data" --children --sort sym -g none --percent-limit 2 \
 		--stdio 2>/dev/null | sed -n '/%/p' | head -n 60
+	# SOFTWIRE_BENCH_PERF_DIR=DIR keeps perf.NAME.data and the kallsyms to read it with
+	if [ -n "${SOFTWIRE_BENCH_PERF_DIR:-}" ]; then
+		mkdir -p "$SOFTWIRE_BENCH_PERF_DIR"
+		cp "$data" "$SOFTWIRE_BENCH_PERF_DIR/"
+		cat /proc/kallsyms >"$SOFTWIRE_BENCH_PERF_DIR/kallsyms"
+	fi
 }
 
 echo "# bench_mape: profile ${SOFTWIRE_BENCH_PROFILE:-router}: $ROUNDS rounds of ${SECS}s per setup," \
