@@ -82,16 +82,20 @@ demo:
 	selftests/demo.sh
 
 # Benchmarks print figures and never fail on time; they need the module, so
-# they run in a guest booting the newest installed kernel. The guest runs its
-# command with /bin/sh from a file written with printf %q: keep it one line.
-BENCH_GUEST_CMD = export PATH=$$PWD/tools:$$PATH; modprobe softwire && for b in selftests/bench*.sh; do echo "== $$b"; "$$b" || exit 1; done
+# they run in a guest booting the newest installed kernel (BENCH_KVER=...
+# for another) with this tree's module (selftests/dev-test.sh builds it). The
+# guest's clock counts executed instructions (qemu -icount, BENCH_ICOUNT=
+# to turn it off), so the figures do not follow the host's load.
+BENCH_ICOUNT ?= shift=2
+BENCH_KVER ?=
 bench:
 	@set -e; \
 	if ! ls selftests/bench*.sh >/dev/null 2>&1; then \
 		echo "no benchmarks yet"; exit 0; fi; \
-	k=$$(selftests/qemu/kernels.sh newest); \
-	selftests/dkms-install.sh; \
-	selftests/qemu/run-guest.sh $$k bash -c '$(BENCH_GUEST_CMD)'
+	SOFTWIRE_QEMU_ICOUNT='$(BENCH_ICOUNT)' SOFTWIRE_TEST_TIMEOUT=3000 \
+	SOFTWIRE_QEMU_TIMEOUT=3600 SOFTWIRE_QEMU_LOG=$(CURDIR)/.build/console-bench.log \
+		selftests/dev-test.sh $(if $(BENCH_KVER),-k $(BENCH_KVER)) \
+		$(notdir $(wildcard selftests/bench*.sh))
 
 dkms-install:
 	selftests/dkms-install.sh $(KVERS)

@@ -132,8 +132,14 @@ static void sw_dev_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
-	/* room for the outer IPv6 header (xmit.c) */
-	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct ipv6hdr);
+	/*
+	 * Room for the outer IPv6 header over an Ethernet WAN, as ip6_tunnel
+	 * starts with; xmit.c raises it when the way to the BR needs more.
+	 * Not LL_MAX_HEADER: forwarding copies the head of every packet with
+	 * less headroom than the device asks for (ip_forward()'s skb_cow()),
+	 * and a NIC's or a veth's packets have about 64 bytes.
+	 */
+	dev->needed_headroom = ETH_HLEN + sizeof(struct ipv6hdr);
 	/*
 	 * GSO super-packets and partial checksums pass through: xmit.c
 	 * rewrites them with the partial-checksum helpers and hands them to

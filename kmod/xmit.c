@@ -184,7 +184,7 @@ int sw_encap_send(struct sw_dev *sw, struct sk_buff *skb,
 	struct net *net = dev_net(sw->dev);
 	const struct iphdr *iph = ip_hdr(skb);
 	bool df = iph->frag_off & htons(IP_DF);
-	unsigned int len = skb->len;
+	unsigned int len = skb->len, headroom;
 	struct ipv6hdr *ip6h;
 	u8 tos = iph->tos;
 
@@ -193,8 +193,11 @@ int sw_encap_send(struct sw_dev *sw, struct sk_buff *skb,
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
 	skb_get_hash(skb);
 	skb_scrub_packet(skb, false);
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst_dev(dst)) +
-			      sizeof(*ip6h) + dst->header_len))
+	/* what the next packets get from forwarding (as ip6_tunnel) */
+	headroom = LL_RESERVED_SPACE(dst_dev(dst)) + sizeof(*ip6h) +
+		   dst->header_len;
+	ip_tunnel_adj_headroom(sw->dev, headroom);
+	if (skb_cow_head(skb, headroom))
 		goto nomem;
 
 	skb_push(skb, sizeof(*ip6h));

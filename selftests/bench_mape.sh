@@ -7,24 +7,50 @@
 #
 #  gen (pktgen on eth0) ---- dut ---- sink (tc ingress matchall drop)
 #  198.51.100.2/24       l0 198.51.100.1/24
-#  200 flows: UDP src     (a) plain IPv4 forwarding, s0 203.0.113.1/24 -> 203.0.113.10
-#  ports 10000-10199      (b) ip6tnl + nftables SNAT into the 63 port-set ranges
-#  -> 203.0.113.10:5000       (numgen inc mod 63 map { i : 192.0.2.18 . range_i }, one
-#                             range per flow, the closest "today's Linux" gets to a port set)
+#  UDP from 198.51.100.2  (a) plain IPv4 forwarding, s0 203.0.113.1/24 -> 203.0.113.10
+#  source ports 10000..   (b) ip6tnl + nftables SNAT into the 63 port-set ranges
+#  (one per flow)             (numgen inc mod 63 map { i : 192.0.2.18 . range_i }, one
+#  -> 203.0.113.10:5000       range per flow, the closest "today's Linux" gets to a port set)
 #                             (b2) for reference, the same ip6tnl without NAT
 #                         (c) softwire mape0 (RFC 7597 rule, PSID 0x34, 252 ports),
 #                             then (c2) the same with `fastpath on`
 #                         s0 2001:db8:ff00:1::2/64 -> sink (static neighbour, no BR: the sink
 #                         drops everything so that only the DUT's cost is measured)
 #
-#  pps = packets received on the sink's veth per second, the median of
-#  SOFTWIRE_BENCH_ROUNDS (default 3) runs of SOFTWIRE_BENCH_SECONDS (default 4).
+#  A router as deployed: (a), (b), (c) and (c2) again ("+fw") with the
+#  stateful firewall of the README's "Firewall and conntrack" section (inet
+#  filter forward and input chains, policy drop, ct state
+#  established,related accept, LAN accept, the instance's mark accepted),
+#  so that conntrack tracks the IPv4 flows and, for the tunnels, the
+#  encapsulated IPv6 packets.
 #
-#  The generator, the DUT and the sink share the guest's CPU time, so the
-#  pps ratios above understate every difference between DUT setups (a DUT
-#  that cost nothing would still be capped by pktgen). (0) measures the
+#  Profiles (SOFTWIRE_BENCH_PROFILE):
+#   router (default)  60-byte frames, 100 flows, 6 s windows, 5 rounds, skbs
+#                     not shared (pktgen's "flag !SHARED", 6.3 and later)
+#   short             64-byte frames, 199 flows, 4 s windows, 3 rounds, skbs
+#                     shared (pktgen's default, the only mode on 6.1)
+#  Both: pktgen with clone_skb 0 (a new skb per packet), burst 1, delay 0,
+#  source ports walked in order. A shared skb (pktgen holds a second
+#  reference while it transmits) is cloned by ip_rcv() and then has its head
+#  copied by forwarding's skb_cow(): work that a router fed by a NIC never
+#  does, added to every setup alike, which pulls every ratio towards 1.
+#  SOFTWIRE_BENCH_SECONDS, SOFTWIRE_BENCH_ROUNDS, SOFTWIRE_BENCH_FLOWS,
+#  SOFTWIRE_BENCH_PKT_SIZE and SOFTWIRE_BENCH_SHARED (0 or 1) override a
+#  profile; SOFTWIRE_BENCH_SETUPS="plain sw ..." measures only
+#  those (and the generator alone); SOFTWIRE_BENCH_PERF="sw ..." samples
+#  those setups with `perf record -a -g` for one more window each and prints
+#  the top symbols (SOFTWIRE_BENCH_PERF_DIR=DIR keeps the data).
+#
+#  pps = packets the sink's veth received per second (what the DUT managed
+#  to send), the median of the rounds. pktgen's own count is printed too:
+#  pktgen, the DUT and the sink share the guest's CPU, and a packet pktgen
+#  sends is processed to the end (DUT and sink) in the softirq pktgen's
+#  transmit raises, before pktgen builds the next one.
+#
+#  So the pps ratios understate every difference between DUT setups (a DUT
+#  that cost nothing would still be capped by pktgen). "drop" measures the
 #  generator alone (the DUT drops everything at l0's ingress) and the bench
-#  also prints the DUT's own cost per packet, 1/pps - 1/pps(0), and the
+#  also prints the DUT's own cost per packet, 1/pps - 1/pps(drop), and the
 #  ratios of those costs, which is what a router whose traffic comes from
 #  elsewhere sees. Both are printed; neither is a pass/fail.
 #  New mappings/s: softwire with a sharing-ratio-1 rule (ea-len 8: the whole
@@ -39,7 +65,17 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_mape.sh"
 
-SECS=${SOFTWIRE_BENCH_SECONDS:-4}
+case ${SOFTWIRE_BENCH_PROFILE:-router} in
+router)	P_SECS=6 P_ROUNDS=5 P_FLOWS=100 P_SIZE=60 P_SHARED=0 ;;
+short)	P_SECS=4 P_ROUNDS=3 P_FLOWS=199 P_SIZE=64 P_SHARED=1 ;;
+*)	echo "SOFTWIRE_BENCH_PROFILE: router or short" >&2; exit 2 ;;
+esac
+SECS=${SOFTWIRE_BENCH_SECONDS:-$P_SECS}
+ROUNDS=${SOFTWIRE_BENCH_ROUNDS:-$P_ROUNDS}
+FLOWS=${SOFTWIRE_BENCH_FLOWS:-$P_FLOWS}
+PKT_SIZE=${SOFTWIRE_BENCH_PKT_SIZE:-$P_SIZE}
+SHARED=${SOFTWIRE_BENCH_SHARED:-$P_SHARED}
+SW_MARK=0x5357
 cleanup() { mape_cleanup; lib_cleanup; }
 trap cleanup EXIT
 require_root
@@ -67,36 +103,89 @@ topo() {
 	ip -n "$DUT" -6 route add default via 2001:db8:ff00:1::1
 }
 
-# pg_setup COUNT SPORT_MIN SPORT_MAX: pktgen on the generator's eth0, 64-byte
-# UDP from $LAN_A:SPORT_MIN..SPORT_MAX to $INET_A:5000 (COUNT 0: no end)
+# pg_setup COUNT SPORT_MIN SPORT_MAX: pktgen on the generator's eth0,
+# $PKT_SIZE-byte UDP from $LAN_A:SPORT_MIN..SPORT_MAX to $INET_A:5000 (COUNT
+# 0: no end). pktgen wraps at SPORT_MAX without using it.
 pg_setup() {
 	local c
 	pg kpktgend_0 rem_device_all
 	pg kpktgend_0 "add_device eth0"
-	for c in "count $1" "clone_skb 0" "pkt_size 64" "delay 0" "dst $INET_A" \
-		"dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
+	for c in "count $1" "clone_skb 0" "burst 1" "pkt_size $PKT_SIZE" "delay 0" \
+		"dst $INET_A" "dst_mac $DUT_MAC" "src_min $LAN_A" "src_max $LAN_A" \
 		"udp_src_min $2" "udp_src_max $3" "udp_dst_min 5000" "udp_dst_max 5000"; do
 		pg eth0 "$c"
 	done
+	[ "$SHARED" = 1 ] || pg eth0 "flag !SHARED" 2>/dev/null
 }
 
-# blast SPORT_MIN SPORT_MAX: pktgen for $SECS s; prints "sent received"
+# pg_shared: whether pktgen's skbs reach the DUT shared (SHARED in its flags)
+pg_shared() { nx "$GEN" grep -q '^ *Flags:.*SHARED' /proc/net/pktgen/eth0 && echo yes || echo no; }
+
+pg_start() {
+	echo start | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null &
+	PG_PID=$!
+}
+pg_stop() {
+	echo stop | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null
+	wait "$PG_PID"
+}
+
+# blast: pktgen over $FLOWS flows for $SECS s; prints "sent received"
 blast() {
 	local r0 r1 sent
-	pg_setup 0 "$1" "$2"
+	pg_setup 0 10000 $((10000 + FLOWS))
 	r0=$(rx_packets)
-	echo start | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null &
-	local p=$!
+	pg_start
 	sleep "$SECS"
-	echo stop | nx "$GEN" tee /proc/net/pktgen/pgctrl >/dev/null
-	wait "$p"
+	pg_stop
 	r1=$(rx_packets)
 	sent=$(nx "$GEN" sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p' /proc/net/pktgen/eth0 | head -1)
 	echo "${sent:-?} $((r1 - r0))"
 }
 
-ROUNDS=${SOFTWIRE_BENCH_ROUNDS:-3}
-echo "# bench_mape: $ROUNDS rounds of ${SECS}s per setup, kernel $(uname -r), $(nproc) CPUs"
+# profile NAME: pktgen for $SECS s while perf samples every CPU; the top symbols
+profile() {
+	local data=$TMPD/perf.$1.data
+	pg_setup 0 10000 $((10000 + FLOWS))
+	pg_start
+	perf record -q -a -g -F 999 -o "$data" -- sleep "$SECS" >/dev/null 2>&1
+	pg_stop
+	echo "perf profile of $1: self time, symbols above 0.5% (the idle CPU halts in *safe_halt)"
+	perf report -q -i "$data" --no-children --sort sym -g none --percent-limit 0.5 \
+		--stdio 2>/dev/null | sed -n '/%/p' | head -n 40
+	echo "perf profile of $1: with callees (children), above 2%"
+	perf report -q -i "$data" --children --sort sym -g none --percent-limit 2 \
+		--stdio 2>/dev/null | sed -n '/%/p' | head -n 60
+	# SOFTWIRE_BENCH_PERF_DIR=DIR keeps perf.NAME.data and the kallsyms to read it with
+	if [ -n "${SOFTWIRE_BENCH_PERF_DIR:-}" ]; then
+		mkdir -p "$SOFTWIRE_BENCH_PERF_DIR"
+		cp "$data" "$SOFTWIRE_BENCH_PERF_DIR/"
+		cat /proc/kallsyms >"$SOFTWIRE_BENCH_PERF_DIR/kallsyms"
+	fi
+}
+
+echo "# bench_mape: profile ${SOFTWIRE_BENCH_PROFILE:-router}: $ROUNDS rounds of ${SECS}s per setup," \
+	"$FLOWS flows, pkt_size $PKT_SIZE, clone_skb 0; kernel $(uname -r), $(nproc) CPUs"
+
+# fw: the README's stateful firewall (section "Firewall and conntrack") in the DUT
+fw() {
+	nx "$DUT" nft -f - <<-EOF
+	table inet filter {
+		chain forward {
+			type filter hook forward priority filter; policy drop;
+			ct state established,related accept
+			iifname "l0" accept
+			meta mark $SW_MARK accept
+		}
+		chain input {
+			type filter hook input priority filter; policy drop;
+			ct state established,related accept
+			icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+			ip6 daddr $MAP6_RFC meta l4proto ipencap accept
+		}
+	}
+	EOF
+}
 
 # Every setup is built once, in namespaces of its own, then measured in turn,
 # ROUNDS times: a slow moment of the host (TCG) then hits one sample of each
@@ -107,13 +196,13 @@ setup() {
 	local name=$1
 	topo
 	case $name in
-	drop)	# (0) the generator alone: the DUT drops at l0's ingress
+	drop)	# the generator alone: the DUT drops at l0's ingress
 		nx "$DUT" tc qdisc add dev l0 clsact
 		nx "$DUT" tc filter add dev l0 ingress matchall action drop ;;
-	plain)	# (a)
+	plain*)	# (a)
 		ip -n "$DUT" addr add 203.0.113.1/24 dev s0
 		ip -n "$DUT" neigh add $INET_A lladdr "$SINK_MAC" dev s0 nud permanent ;;
-	snat | tnl)	# (b) ip6tnl + nftables SNAT over the 63 ranges; (b2) no NAT
+	snat* | tnl)	# (b) ip6tnl + nftables SNAT over the 63 ranges; (b2) no NAT
 		mape_variant rfc
 		ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
 		ip -n "$DUT" -6 tunnel add ce0 mode ipip6 local "$MAP6" remote $BR6 encaplimit none
@@ -130,80 +219,128 @@ setup() {
 		}
 		EOF
 		;;
-	sw | swfp)	# (c) softwire; (c2) with its fast path
+	sw*)	# (c) softwire; (c2) with its fast path
 		local fp=off
-		[ "$name" = swfp ] && fp=on
+		case $name in swfp*) fp=on ;; esac
 		mape_variant rfc
-		nsw "$DUT" map-e add mape0 end-user-prefix $EUP br $BR6 $RULE_RFC fmr fastpath $fp ||
-			return 1
+		nsw "$DUT" map-e add mape0 end-user-prefix $EUP br $BR6 $RULE_RFC fmr fastpath $fp \
+			mark $SW_MARK || return 1
 		nx "$DUT" sysctl -qw net.ipv6.conf.mape0.disable_ipv6=1
 		ip -n "$DUT" link set mape0 up
 		ip -n "$DUT" addr add "$MAP6/128" dev s0 nodad
 		ip -n "$DUT" route add default dev mape0 ;;
 	esac
+	case $name in *_fw) fw || return 1 ;; esac
 	printf -v "NS_$name" '%s %s %s %s' "$GEN" "$DUT" "$SINK" "$DUT_MAC"
 }
 use() { local v="NS_$1"; read -r GEN DUT SINK DUT_MAC <<<"${!v}"; }
 
-SETUPS="drop plain snat tnl"
+ALL="drop plain snat tnl sw swfp plain_fw snat_fw sw_fw swfp_fw"
+declare -A TITLE=(
+	[drop]="generator alone (DUT drops)"
+	[plain]="plain IPv4 forwarding"
+	[snat]="ip6tnl + nft SNAT (63 ranges)"
+	[tnl]="ip6tnl alone, no NAT"
+	[sw]="softwire"
+	[swfp]="softwire, fastpath on"
+	[plain_fw]="plain IPv4 forwarding +fw"
+	[snat_fw]="ip6tnl + nft SNAT +fw"
+	[sw_fw]="softwire +fw"
+	[swfp_fw]="softwire, fastpath on +fw"
+)
+want=" drop ${SOFTWIRE_BENCH_SETUPS:-$ALL} "
+have_sw=
 if modprobe softwire 2>/dev/null && mape_have_datapath; then
-	SETUPS+=" sw swfp"
+	have_sw=1
 else
 	echo "softwire: no datapath (module or swctl without map-e mappings); not measured"
 fi
 ok=
-for n in $SETUPS; do
+for n in $ALL; do
+	[[ $want == *" $n "* ]] || continue
+	[[ $n == sw* && -z $have_sw ]] && continue
 	if setup "$n"; then ok+=" $n"; else echo "setup $n failed; not measured"; fi
 done
-declare -A per_round
+declare -A per_round per_sent v
 for r in $(seq 1 "$ROUNDS"); do
 	for n in $ok; do
 		use "$n"
-		read -r sent rcvd <<<"$(blast 10000 10199)"
+		read -r sent rcvd <<<"$(blast)"
+		case "$sent" in *[!0-9]* | "") sent=0 ;; esac
+		case "$rcvd" in *[!0-9]* | "") rcvd=0 ;; esac
 		# the generator alone: what pktgen sent; the others: what the sink got
 		[ "$n" = drop ] && rcvd=$sent
-		case "$rcvd" in *[!0-9]* | "") rcvd=0 ;; esac
-		per_round[$n]+=" $((rcvd / SECS))"
+		v[$n,$r]=$((rcvd / SECS))
+		per_round[$n]+=" ${v[$n,$r]}"
+		per_sent[$n]+=" $((sent / SECS))"
 	done
 done
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
-for n in drop plain snat tnl sw swfp; do printf -v "pps_$n" '%s' "$(median "${per_round[$n]:-}")"; done
-pps_0=$pps_drop pps_a=$pps_plain pps_b=$pps_snat pps_t=$pps_tnl pps_c=$pps_sw pps_f=$pps_swfp
-echo "generator alone (DUT drops):   $pps_0 pps sent by pktgen   (rounds:${per_round[drop]:-})"
-echo "plain IPv4 forwarding:         $pps_a pps at the sink   (rounds:${per_round[plain]:-})"
-echo "ip6tnl + nft SNAT (63 ranges): $pps_b pps at the sink   (rounds:${per_round[snat]:-})"
-echo "ip6tnl alone, no NAT:          $pps_t pps at the sink   (rounds:${per_round[tnl]:-})"
-echo "softwire:                      $pps_c pps at the sink   (rounds:${per_round[sw]:-})"
-echo "softwire, fastpath on:         $pps_f pps at the sink   (rounds:${per_round[swfp]:-})"
-if [ -n "${NS_swfp:-}" ]; then
-	use swfp
-	echo "softwire, fastpath on: $(json_get "$(mape_stats "$DUT")" "j['fastpath_packets']") packets by the fast path," \
+use drop
+echo "pktgen's skbs shared with the DUT: $(pg_shared)"
+median() { tr ' ' '\n' <<<"$1" | grep -v -e '^$' -e n/a | sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "n/a" }'; }
+ratio() { [ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo n/a; }
+# The DUT's own cost per packet, ns: 1e9/pps - 1e9/pps(drop); "n/a" when
+# either is unknown or the difference is not positive.
+dut_ns() {
+	awk -v p="${1:-0}" -v g="${2:-0}" 'BEGIN {
+		if (p <= 0 || g <= 0 || 1e9 / p <= 1e9 / g) { print "n/a"; exit }
+		printf "%d", 1e9 / p - 1e9 / g }'
+}
+# a rate ratio is the inverse cost ratio: softwire/plain = cost(plain)/cost(softwire)
+cratio() { case "$1$2" in *n/a*) echo n/a ;; *) ratio "$1" "$2" ;; esac; }
+# against plain forwarding without, and (+fw) with the firewall
+base() { case $1 in *_fw) echo plain_fw ;; *) echo plain ;; esac; }
+# pair_ratios A B: the median over the rounds of A/B by pps and by DUT
+# cost, each from the same round (a slow host moment hits both)
+pair_ratios() {
+	local r rr='' cr=''
+	for r in $(seq 1 "$ROUNDS"); do
+		rr+=" $(ratio "${v[$1,$r]:-0}" "${v[$2,$r]:-0}")"
+		cr+=" $(cratio "$(dut_ns "${v[$2,$r]:-0}" "${v[drop,$r]:-0}")" \
+			"$(dut_ns "${v[$1,$r]:-0}" "${v[drop,$r]:-0}")")"
+	done
+	echo "$(median "$rr") $(median "$cr")"
+}
+declare -A pps ns
+for n in $ok; do pps[$n]=$(median "${per_round[$n]}"); done
+for n in $ok; do ns[$n]=$(dut_ns "${pps[$n]}" "${pps[drop]:-0}"); done
+printf '%-28s %8s %7s %7s %7s  %s\n' setup "pps" "DUT ns" "x plain" "by cost" "rounds at the sink (pktgen sent)"
+for n in $ok; do
+	b=$(base "$n")
+	rx=- cx=-
+	[ "$n" = drop ] || [ -z "${pps[$b]:-}" ] || read -r rx cx <<<"$(pair_ratios "$n" "$b")"
+	printf '%-28s %8s %7s %7s %7s  %s (%s)\n' "${TITLE[$n]}" "${pps[$n]}" "${ns[$n]}" "$rx" "$cx" \
+		"${per_round[$n]# }" "${per_sent[$n]# }"
+done
+echo "(pps, DUT ns: medians; DUT ns = 1e9/pps - 1e9/pps(generator alone), TCG ns. x plain: pps over"
+echo " plain forwarding's (plain +fw's for +fw), by cost: plain's DUT cost over this one's; both the"
+echo " median of the ratios within each round)"
+for s in "" _fw; do
+	for n in sw swfp; do
+		[ -n "${pps[$n$s]:-}" ] && [ -n "${pps[snat$s]:-}" ] || continue
+		read -r rx cx <<<"$(pair_ratios "$n$s" "snat$s")"
+		echo "${TITLE[$n$s]} / ${TITLE[snat$s]}: $rx by pps, $cx by DUT cost"
+	done
+done
+for n in swfp swfp_fw; do
+	[ -n "$(eval echo "\${NS_$n:-}")" ] || continue
+	use $n
+	echo "${TITLE[$n]}: $(json_get "$(mape_stats "$DUT")" "j['fastpath_packets']") packets by the fast path," \
 		"$(json_get "$(mape_stats "$DUT")" "j['tx_packets']") sent in all"
-fi
-for n in sw swfp; do
+done
+for n in sw swfp sw_fw swfp_fw; do
 	[ -n "$(eval echo "\${NS_$n:-}")" ] || continue
 	use $n
 	d=$(mape_drops_nonzero "$DUT")
 	echo "$n drops: ${d:-none}"
 done
-ratio() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo n/a; }
-echo "ratio softwire/plain: $(ratio $pps_c $pps_a)   softwire/snat: $(ratio $pps_c $pps_b)   snat/plain: $(ratio $pps_b $pps_a)"
-echo "ratio fastpath on, softwire/plain: $(ratio $pps_f $pps_a)   softwire/snat: $(ratio $pps_f $pps_b)"
-# The DUT's own cost per packet, ns: 1e9/pps - 1e9/pps(0); "n/a" when
-# either is unknown or the difference is not positive.
-dut_ns() {
-	awk -v p="$1" -v g="$pps_0" 'BEGIN {
-		if (p <= 0 || g <= 0 || 1e9 / p <= 1e9 / g) { print "n/a"; exit }
-		printf "%d", 1e9 / p - 1e9 / g }'
-}
-ns_a=$(dut_ns $pps_a); ns_b=$(dut_ns $pps_b); ns_c=$(dut_ns $pps_c); ns_t=$(dut_ns $pps_t)
-ns_f=$(dut_ns $pps_f)
-echo "DUT cost per packet (TCG ns, generator's removed): plain $ns_a, snat $ns_b, softwire $ns_c," \
-	"softwire fastpath $ns_f, ip6tnl alone $ns_t"
-# a rate ratio is the inverse cost ratio: softwire/plain = cost(plain)/cost(softwire)
-cratio() { case "$1$2" in *n/a*) echo n/a ;; *) ratio "$1" "$2" ;; esac; }
-echo "ratio by DUT cost, softwire/plain: $(cratio "$ns_a" "$ns_c")   softwire/snat: $(cratio "$ns_b" "$ns_c")   snat/plain: $(cratio "$ns_a" "$ns_b")"
-echo "ratio by DUT cost, fastpath on, softwire/plain: $(cratio "$ns_a" "$ns_f")   softwire/snat: $(cratio "$ns_b" "$ns_f")"
+for n in ${SOFTWIRE_BENCH_PERF:-}; do
+	[[ " $ok " == *" $n "* ]] || { echo "perf: setup $n not measured"; continue; }
+	command -v perf >/dev/null || { echo "perf: not installed (linux-perf)"; break; }
+	use "$n"
+	profile "$n"
+done
+pps_c=${pps[sw]:-0}
 lib_cleanup
 
 # New mappings per second and bytes per mapping (sharing ratio 1: 64512 ports).

@@ -24,6 +24,9 @@
 #   SOFTWIRE_QEMU_ACCEL    qemu -accel value (default tcg,thread=single: one host
 #                          thread runs both vCPUs, twice as fast as MTTCG here)
 #   SOFTWIRE_QEMU_CPU      qemu -cpu model (default max)
+#   SOFTWIRE_QEMU_ICOUNT   qemu -icount value (default none), e.g. shift=2: the
+#                          guest's clock counts executed instructions (4 ns
+#                          each), so timings inside do not depend on the host's load
 #   SOFTWIRE_QEMU_APPEND   extra kernel command line
 #   SOFTWIRE_QEMU_PVH      1 (default): boot the extracted ELF vmlinux; 0: the bzImage
 #   SOFTWIRE_QEMU_LOG      console log file (default $SOFTWIRE_QEMU_DIR/console-KVER.log)
@@ -119,13 +122,15 @@ trap cleanup EXIT
 log=${SOFTWIRE_QEMU_LOG:-$cache/console-$kver.log}
 append="console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init sw.work=$work sw.run=$run ${SOFTWIRE_QEMU_APPEND:-}"
 p9='security_model=none,multidevs=remap'
+icount=()
+[ -z "${SOFTWIRE_QEMU_ICOUNT:-}" ] || icount=(-icount "$SOFTWIRE_QEMU_ICOUNT")
 echo "run-guest: booting $kver ($(basename "$kernel"), accel $accel); console log in $log"
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout_s" \
 	qemu-system-x86_64 \
 		-machine q35 -accel "$accel" -cpu "${SOFTWIRE_QEMU_CPU:-max}" \
-		-m "${SOFTWIRE_QEMU_MEM:-2048}" -smp "${SOFTWIRE_QEMU_SMP:-2}" \
+		-m "${SOFTWIRE_QEMU_MEM:-2048}" -smp "${SOFTWIRE_QEMU_SMP:-2}" "${icount[@]}" \
 		-nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \
 		-virtfs "local,path=/,mount_tag=swroot,readonly=on,$p9" \
