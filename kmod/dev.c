@@ -43,7 +43,8 @@ static int sw_dev_ndo_init(struct net_device *dev)
 	const struct sw_config *cfg = rtnl_dereference(sw->cfg);
 	int err;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	dev->tstats = __netdev_alloc_pcpu_stats(struct pcpu_sw_netstats,
+						GFP_KERNEL_ACCOUNT);
 	if (!dev->tstats)
 		return -ENOMEM;
 	err = sw_stats_init(sw);
