@@ -16,6 +16,11 @@
  *   priv_destructor frees the GRO cells, the NAPT table and the per-CPU
  *                  counters (after the last reference, so no packet can
  *                  still reach them)
+ * Whoever holds CAP_NET_ADMIN over a netns (the root of an unprivileged
+ * user namespace too) can create devices: what they allocate is charged
+ * to the caller's memory cgroup (GFP_KERNEL_ACCOUNT; the core charges the
+ * net_device itself), except the GRO cells, whose gro_cells_init() takes
+ * no allocation flags.
  * The configuration is published before register_netdevice(), so
  * ndo_uninit, which the core calls on every path that undoes an ndo_init
  * (failed registration included), is its one owner from then on.
