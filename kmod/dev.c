@@ -16,6 +16,11 @@
  *   priv_destructor frees the GRO cells, the NAPT table and the per-CPU
  *                  counters (after the last reference, so no packet can
  *                  still reach them)
+ * Whoever holds CAP_NET_ADMIN over a netns (the root of an unprivileged
+ * user namespace too) can create devices: what they allocate is charged
+ * to the caller's memory cgroup (GFP_KERNEL_ACCOUNT; the core charges the
+ * net_device itself), except the GRO cells, whose gro_cells_init() takes
+ * no allocation flags.
  * The configuration is published before register_netdevice(), so
  * ndo_uninit, which the core calls on every path that undoes an ndo_init
  * (failed registration included), is its one owner from then on.
@@ -43,7 +48,8 @@ static int sw_dev_ndo_init(struct net_device *dev)
 	const struct sw_config *cfg = rtnl_dereference(sw->cfg);
 	int err;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	dev->tstats = __netdev_alloc_pcpu_stats(struct pcpu_sw_netstats,
+						GFP_KERNEL_ACCOUNT);
 	if (!dev->tstats)
 		return -ENOMEM;
 	err = sw_stats_init(sw);

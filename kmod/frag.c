@@ -19,9 +19,15 @@
  * device, and our inbound fragments come out of the tunnel, where IPVS
  * does not look. (IP_DEFRAG_AF_PACKET would collide with PACKET_FANOUT
  * sockets that defragment the LAN's traffic; IP_DEFRAG_LOCAL_DELIVER with
- * the host's own reassembly.) A queue that times out with its first
- * fragment answers Time Exceeded (fragment reassembly) to the sender, as
- * the reassembling end of the datagram should (RFC 792).
+ * the host's own reassembly.)
+ *
+ * A queue that times out is dropped without a Time Exceeded reaching the
+ * internet sender (RFC 792 makes that message a MAY): ip_expire() answers
+ * only after routing the first fragment as if it had come in on the
+ * queue's input device, which inbound is the WAN device (usually without
+ * IPv4, so there is no route), and such an answer would quote a packet to
+ * our external address and port, which the NAPT does not translate back
+ * (sw_icmp_out() drops it as icmp-untranslatable).
  */
 #include <net/ip.h>
 

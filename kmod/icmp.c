@@ -30,6 +30,16 @@
 #define SW_QUOTE_MAX	(60 + 8)
 
 /*
+ * The lowest MTU a Packet Too Big makes us relay to a LAN host. Every IPv6
+ * link carries 1280 bytes (RFC 8200 5) and we fragment the tunnel packet
+ * to fit any smaller path MTU (RFC 7597 8.3.1, RFC 2473 7), so the IPv4
+ * path never needs less than 1280 minus our IPv6 header. A lower value is
+ * forged or broken: relayed as is, it would set the LAN host's path MTU
+ * to as little as 68 (the IPv6 path MTU itself stays >= 1280).
+ */
+#define SW_ICMP_MTU_MIN	(IPV6_MIN_MTU - (int)sizeof(struct ipv6hdr))
+
+/*
  * The NAPT view of the (possibly truncated) IPv4 packet at @off. An echo
  * identifier is both its "ports". Only first fragments quote ports.
  */
@@ -208,6 +218,11 @@ int sw_icmp_in(struct sw_dev *sw, const struct sw_config *cfg,
  * become ours, the error's source too, and it is encapsulated like any
  * packet to its destination. The quoted source port is the one the peer
  * owns, which selects a mesh peer (RFC 7597 5.2).
+ *
+ * The error must go back to the source of the packet it quotes (as
+ * conntrack requires of an ICMP error, nf_conntrack_inet_error()):
+ * otherwise a LAN host could have the CE send, from its own address,
+ * errors about any mapping to any host.
  */
 int sw_icmp_out(struct sw_dev *sw, const struct sw_config *cfg,
 		struct sk_buff *skb, const struct sw_flow *f)
@@ -225,6 +240,8 @@ int sw_icmp_out(struct sw_dev *sw, const struct sw_config *cfg,
 	r = quote_parse(skb, off, &q);
 	if (r != SW_OK)
 		return r;
+	if (f->daddr != q.saddr)
+		return SW_DROP_ICMP_MISDIRECTED;
 	m = sw_napt_lookup_int(sw->napt, q.proto, q.daddr, q.dport);
 	if (!m)
 		return SW_DROP_ICMP_UNTRANSLATABLE;
@@ -350,7 +367,7 @@ void sw_icmp6_err(struct sw_dev *sw, const struct sw_config *cfg,
 	switch (type) {
 	case ICMPV6_PKT_TOOBIG:
 		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
-		mtu = max_t(int, (int)ntohl(info) - offset, IPV4_MIN_MTU);
+		mtu = max_t(int, (int)ntohl(info) - offset, SW_ICMP_MTU_MIN);
 		code4 = ICMP_FRAG_NEEDED;
 		break;
 	case ICMPV6_DEST_UNREACH:

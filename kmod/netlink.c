@@ -295,7 +295,7 @@ static struct sw_config *sw_parse_config(struct genl_info *info)
 		return ERR_PTR(-ENOMEM);
 	err = sw_config_from_attrs(cfg, info->attrs, info->extack);
 	if (err) {
-		kfree(cfg);	/* never published */
+		sw_config_free(cfg);	/* never published; owns per-CPU memory */
 		return ERR_PTR(err);
 	}
 	return cfg;
@@ -572,6 +572,41 @@ void sw_nl_notify(struct net_device *dev, u8 event)
 
 /* --- Commands ---------------------------------------------------------- */
 
+/*
+ * The receive path finds an instance by its MAP IPv6 address (rcv.c), so
+ * two instances of a netns with the same one would leave the second deaf:
+ * refuse it, naming the owner. RTNL held: instances are only added under
+ * it, so the answer holds until sw_dev_create() has listed the new one.
+ * The address cannot change afterwards (INST_SET refuses what it derives
+ * from: end-user-prefix, rule, legacy-iid).
+ */
+static int sw_check_map_addr(struct net *net, const struct sw_config *cfg,
+			     struct genl_info *info)
+{
+	struct sw_net *sn = sw_net(net);
+	const struct sw_config *other;
+	struct sw_dev *sw;
+	int err = 0;
+
+	ASSERT_RTNL();
+	mutex_lock(&sn->lock);
+	list_for_each_entry(sw, &sn->instances, node) {
+		other = sw_dev_cfg(sw, sn);
+		if (!other || memcmp(other->ce.ipv6, cfg->ce.ipv6,
+				     sizeof(cfg->ce.ipv6)))
+			continue;
+		SW_EXTACK_ATTR_FMT(info->extack,
+				   info->attrs[SOFTWIRE_A_END_USER_PREFIX],
+				   "end-user-prefix: MAP address already in use",
+				   "end-user-prefix: MAP address in use by %s",
+				   sw->dev->name);
+		err = -EADDRINUSE;
+		break;
+	}
+	mutex_unlock(&sn->lock);
+	return err;
+}
+
 /* Create the device and announce it. RTNL held; consumes @cfg. */
 static int sw_create(struct net *net, struct genl_info *info,
 		     struct sw_config *cfg, u32 mtu)
@@ -588,6 +623,11 @@ static int sw_create(struct net *net, struct genl_info *info,
 				   (const char *)nla_data(name));
 		sw_config_free(cfg);
 		return -EEXIST;
+	}
+	err = sw_check_map_addr(net, cfg, info);
+	if (err) {
+		sw_config_free(cfg);
+		return err;
 	}
 	dev = sw_dev_create(net, nla_data(name), cfg, mtu, info->extack);
 	if (IS_ERR(dev))

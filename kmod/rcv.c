@@ -5,10 +5,15 @@
  * IPv4-in-IPv6 packets (next header 4) addressed to a local IPv6 address
  * reach the tunnel46 handlers of net/ipv6/tunnel6.c, the IPv6 stack having
  * reassembled outer fragments already (RFC 2473 7.1, RFC 7597 8.3.2).
- * Ours runs first (priority 0; ip6_tunnel has 1, xfrm6_tunnel 3) and
- * claims a packet only when its outer destination is the MAP address of
- * an instance in that netns; anything else is returned untouched for
- * ip6_tunnel, so ip6tnl devices keep working next to softwire ones.
+ * The handlers run in ascending priority, and tunnel6.c refuses a second
+ * handler of the same priority (-EEXIST). The in-tree users of the
+ * IPv4-in-IPv6 list are ip6_vti (0), ip6_tunnel (1), xfrm_interface (2)
+ * and xfrm6_tunnel (3); ours (-1) is none of those and runs first, so it
+ * sees the packets for a MAP address before ip6_tunnel (whose wildcard
+ * ip6tnl devices would take them) and before ip6_vti. It claims a packet
+ * only when its outer destination is the MAP address of an instance in
+ * that netns; anything else is returned untouched for the others, so
+ * ip6tnl and vti6 devices keep working next to softwire ones.
  *
  * The instances of a netns are found on sw_net.rcv_list, an RCU list the
  * control plane maintains under sw_net.lock (dev.c). A netns without
@@ -245,10 +250,13 @@ static int sw_rcv_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 	return sw ? 0 : -ENOENT;
 }
 
+/* No in-tree tunnel46 handler has a negative priority: see the top. */
+#define SW_RCV_PRIORITY		-1
+
 static struct xfrm6_tunnel sw_rcv_handler __read_mostly = {
 	.handler	= sw_rcv,
 	.err_handler	= sw_rcv_err,
-	.priority	= 0,
+	.priority	= SW_RCV_PRIORITY,
 };
 
 int sw_rcv_init(void)

@@ -10,16 +10,24 @@
 
 #include "softwire.h"
 
+/*
+ * Configurations are made on request of whoever holds CAP_NET_ADMIN over
+ * a netns, an unprivileged user namespace included: charged to the
+ * caller's memory cgroup (GFP_KERNEL_ACCOUNT), the per-CPU route cache too.
+ *
+ * A configuration is freed by sw_config_free() only, published or not:
+ * it owns per-CPU memory that a kfree() would leak.
+ */
 struct sw_config *sw_config_alloc(u32 nr_rules)
 {
 	struct sw_config *cfg;
 
-	cfg = kzalloc(struct_size(cfg, rules, nr_rules), GFP_KERNEL);
+	cfg = kzalloc(struct_size(cfg, rules, nr_rules), GFP_KERNEL_ACCOUNT);
 	if (!cfg)
 		return NULL;
 	cfg->nr_rules = nr_rules;
-	if (dst_cache_init(&cfg->br_dst, GFP_KERNEL)) {
-		kfree(cfg);
+	if (dst_cache_init(&cfg->br_dst, GFP_KERNEL_ACCOUNT)) {
+		kfree(cfg);	/* owns nothing yet */
 		return NULL;
 	}
 	return cfg;
@@ -33,11 +41,12 @@ struct sw_config *sw_config_dup(const struct sw_config *old)
 {
 	struct sw_config *cfg;
 
-	cfg = kmemdup(old, struct_size(old, rules, old->nr_rules), GFP_KERNEL);
+	cfg = kmemdup(old, struct_size(old, rules, old->nr_rules),
+		      GFP_KERNEL_ACCOUNT);
 	if (!cfg)
 		return NULL;
-	if (dst_cache_init(&cfg->br_dst, GFP_KERNEL)) {
-		kfree(cfg);
+	if (dst_cache_init(&cfg->br_dst, GFP_KERNEL_ACCOUNT)) {
+		kfree(cfg);	/* owns nothing yet: br_dst is @old's */
 		return NULL;
 	}
 	return cfg;
@@ -55,7 +64,10 @@ static void sw_config_free_rcu(struct rcu_head *head)
 	kfree(cfg);
 }
 
-/* Safe for a published configuration: readers may still hold it. */
+/*
+ * The one way to free a configuration, on every path: safe for a
+ * published one (readers may still hold it) and for one never published.
+ */
 void sw_config_free(struct sw_config *cfg)
 {
 	if (cfg)

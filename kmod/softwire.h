@@ -138,6 +138,7 @@ enum sw_drop_reason {
 	SW_DROP_FRAGMENT,		/* fragment that cannot be translated */
 	SW_DROP_ICMP_UNTRANSLATABLE,	/* ICMP error whose inner packet is not ours */
 	SW_DROP_POLICY,			/* inbound refused by the IPsec (xfrm) policy */
+	SW_DROP_ICMP_MISDIRECTED,	/* LAN ICMP error not sent to the source it quotes */
 	SW_DROP__MAX,
 };
 

@@ -31,11 +31,13 @@ static const char * const drop_names[SW_DROP__MAX] = {
 	[SW_DROP_FRAGMENT]		= "fragment",
 	[SW_DROP_ICMP_UNTRANSLATABLE]	= "icmp-untranslatable",
 	[SW_DROP_POLICY]		= "policy",
+	[SW_DROP_ICMP_MISDIRECTED]	= "icmp-misdirected",
 };
 
 int sw_stats_init(struct sw_dev *sw)
 {
-	sw->drops = netdev_alloc_pcpu_stats(struct sw_drop_stats);
+	sw->drops = __netdev_alloc_pcpu_stats(struct sw_drop_stats,
+					      GFP_KERNEL_ACCOUNT);
 	return sw->drops ? 0 : -ENOMEM;
 }
 

@@ -9,6 +9,8 @@ out-of-range fields) and read the kernel's answer without swctl's help.
   swnl.py cases               list the INST_NEW mutations
   swnl.py new NAME CASE       send INST_NEW built from RFC 7597 example 1,
                               mutated by CASE ("ok" = unmodified)
+  swnl.py refuse N NAME CASE  send that INST_NEW N times; every one must be
+                              refused (prints the last refusal on stdout)
   swnl.py del NAME | del-ifindex N
   swnl.py get NAME            INST_GET (do); prints the decoded instance JSON
   swnl.py dump                INST_GET (dump); prints a JSON array
@@ -380,6 +382,20 @@ def main(argv):
         cfg = base_config(args[0])
         CASES[args[1]][0](cfg)
         err, ext, _ = nl.sw(CMD_NEW, encode_config(cfg))
+    elif cmd == "refuse":
+        cfg = base_config(args[1])
+        CASES[args[2]][0](cfg)
+        msg = encode_config(cfg)
+        for i in range(int(args[0])):
+            err, ext, _ = nl.sw(CMD_NEW, msg)
+            if not err:
+                print("swnl: request %d was accepted" % (i + 1),
+                      file=sys.stderr)
+                return 1
+        print("refused %s: %d %s: %s" % (args[0], err,
+                                          errno.errorcode.get(-err, "?"),
+                                          ext.get("msg", "(no extack)")))
+        return 0
     elif cmd == "del":
         err, ext, _ = nl.sw(CMD_DEL, nla(A_IFNAME, ifname(args[0])))
     elif cmd == "del-ifindex":

@@ -161,6 +161,22 @@ check_eq "sw0 re-added: derived values as before" \
 	"$(json_get "$SW0" '[j["ipv6_address"], j["port_ranges"]]')" \
 	"$(json_get "$J" '[j["ipv6_address"], j["port_ranges"]]')"
 
+log "a second instance with sw0's MAP address is refused, naming sw0"
+# (the receive path finds an instance by its MAP address: the second would
+# never receive a packet)
+check_fail_msg "add swdup, same EUP and rule as sw0, other BR" \
+	'^swctl: end-user-prefix: MAP address in use by sw0$' \
+	nsw "$NS" map-e add swdup end-user-prefix 2001:db8:12:3400::/56 \
+	br 2001:db8:ffff::9 $EX1_RULE
+check_fail_msg "raw INST_NEW with sw0's MAP address" \
+	'^swnl: error -98 EADDRINUSE: end-user-prefix: MAP address in use by sw0 offs=[0-9]+$' \
+	ip netns exec "$NS" "$SWNL" new swdup ok
+check_eq "ip link: still sw0 sw1 sw2 only" "sw0 sw1 sw2" "$(sw_devs "$NS" | xargs)"
+ns_create NS2
+check_ok "the same configuration in another netns is accepted" \
+	ip netns exec "$NS2" "$SWNL" new swdup ok
+check_eq "swdup exists in the other netns" swdup "$(sw_devs "$NS2")"
+
 log "delete everything"
 for d in sw0 sw1 sw2; do
 	check_ok "del $d" nsw "$NS" del "$d"

@@ -13,7 +13,8 @@
 #   |        rule 2001:db8::/40 -> 192.0.2.0/24 ea-len 16 (RFC 7597 A ex. 1)|
 #   |        -> 192.0.2.18, PSID 0x34 (a 6, k 8): 252 ports                 |
 #   |           (i << 10) | 0xd0 | j, i = 1..63, j = 0..3: 1232..1235, 2256..|
-#   | mape1  same, created with every parameter given                        |
+#   | mape1  EUP 2001:db8:12:3500::/56 (PSID 0x35: two instances of a netns |
+#   |        cannot share a MAP address), created with every parameter given |
 #   | veth0 -- veth1   not softwire devices: every command must refuse them |
 #   | LAN hosts (forward targets only): 198.51.100.2, 198.51.100.3          |
 #   +-----------------------------------------------------------------------+
@@ -40,13 +41,19 @@ SHORT0=$(cat "$PARAM")
 echo N >"$PARAM"
 RAW=$LIB_DIR/helpers/napt_raw.py
 EUP=2001:db8:12:3400::/56
+EUP1=2001:db8:12:3500::/56
 BR=2001:db8:ffff::1
 RULE="rule ipv6-prefix 2001:db8::/40 ipv4-prefix 192.0.2.0/24 ea-len 16"
 SET_MSG='port 80 is not in the port set of mape0 (PSID 0x34, 252 ports)'
 ip -n "$NS" link add veth0 type veth peer name veth1
 
 raw() { ip netns exec "$NS" python3 "$RAW" "$@"; }
-add() { local n=$1; shift; nsw "$NS" map-e add "$n" end-user-prefix $EUP br $BR $RULE "$@"; }
+add() {
+	local n=$1 eup=$EUP
+	shift
+	[ "$n" = mape0 ] || eup=$EUP1
+	nsw "$NS" map-e add "$n" end-user-prefix $eup br $BR $RULE "$@"
+}
 
 # show_j NAME: the show -j object of NAME -> $J
 show_j() {
