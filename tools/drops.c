@@ -29,6 +29,7 @@ static const struct sw_drop_doc docs[] = {
 	{ "fragment", "a fragment that could not be reassembled or translated (timeout, overlap, queue full)", "check the ipfrag sysctls (net.ipv4.ipfrag_*); a steady count means lost or forged fragments" },
 	{ "icmp-untranslatable", "an ICMP error that quotes a packet of no mapping of this CE", "none for a few (stale flows); many mean scans or forged errors" },
 	{ "policy", "inbound refused by the IPsec (xfrm) input policy", "check ip xfrm policy for the WAN traffic" },
+	{ "icmp-misdirected", "a LAN host sent an ICMP error to a host other than the source of the packet it quotes", "find the LAN host that sends it: a broken stack, or one forging errors about other flows" },
 };
 
 static const struct sw_drop_doc unknown = {

@@ -29,7 +29,6 @@ mkdir -p "$tmp"/{bin,sbin,proc,sys,dev,lib/modules,etc}
 cp "$busybox" "$tmp/bin/busybox"
 ln -s busybox "$tmp/bin/sh"
 install -m 0755 "$here/init" "$tmp/init"
-install -m 0755 "$here/chroot-modprobe" "$tmp/sbin/chroot-modprobe"
 
 declare -A added=()
 order=()

@@ -68,7 +68,7 @@ initrd=$cache/initramfs-$kver.cpio.gz
 vmlinux=$cache/vmlinux-$kver
 key=$({
 	echo "$kver $moddir"
-	cat "$here/init" "$here/chroot-modprobe" "$here/mkinitramfs.sh"
+	cat "$here/init" "$here/mkinitramfs.sh"
 	stat -L -c '%n %s %Y' "$(command -v busybox)" "$moddir/modules.dep"
 } | sha256sum | cut -d' ' -f1)
 (
