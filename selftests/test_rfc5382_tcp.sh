@@ -88,6 +88,9 @@ check_eq "REQ-4a: nothing dropped by the CE" "$f0 $n0" "$(mape_drop filtered) $(
 P=$(($(port_nth_range_lo 7) + 2))
 check_cond "REQ-4b: port $P is in the set" port_in_set $P
 check_eq "REQ-4b: no mapping on $P yet" "" "$(tcp_ext $LAN_A:$P)"
+# SYN retransmissions 1, 2, 4 s apart (6.5+ makes the first ones 1 s apart
+# unless tcp_syn_linear_timeouts is 0)
+nx "$INET" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null || true
 cap_start unsol "$INET" eth0 "host $CE_V4"
 n0=$(mape_drop no-mapping)
 bg early nx "$INET" $PY "$MAPE_HELPERS/tcp.py" connect $INET_B:6001 $CE_V4:$P --msg inet --timeout 90
@@ -99,6 +102,9 @@ check_eq "REQ-4b: 4 unsolicited SYNs over 7 s, each dropped as no-mapping" \
 	"4 $((n0 + 4))" "$nsyn $(mape_drop no-mapping)"
 check_eq "REQ-4b: nothing came from $CE_V4 (no RST, no ICMP)" 0 \
 	"$(pcap_count unsol "src $CE_V4")"
+span=$(tcpdump -tt -nn -r "$TMPD/unsol.pcap" "src $INET_B and tcp[tcpflags] == tcp-syn" 2>/dev/null |
+	awk 'NR == 1 { f = $1 } { l = $1 } END { printf "%d", l - f }')
+check_cond "REQ-4b: ... for at least 6 s (first to last SYN: $span s)" test "$span" -ge 6
 out=$(tcpx "$LAN" connect $LAN_A:$P $INET_B:6001 --msg lan --timeout 30)
 check_eq "REQ-4b: the outbound SYN completes the connection (LAN end)" \
 	"to $INET_B:6001 got inet" "$out"
