@@ -93,7 +93,8 @@ fi
 # keeps one core busy, the build takes what is left. Its step waits for it.
 dk_pid=
 if [ "${SOFTWIRE_DEBUG_KERNEL:-1}" != 0 ]; then
-	{ selftests/qemu/debug-kernel.sh >"$logdir/debug-kernel.dir" 2>"$logdir/debug-kernel.log"
+	# not niced here: the build, then its guest, is the longest chain of the run
+	{ SOFTWIRE_DEBUG_NICE=0 selftests/qemu/debug-kernel.sh >"$logdir/debug-kernel.dir" 2>"$logdir/debug-kernel.log"
 	  echo "$?" >"$logdir/debug-kernel.rc"; } &
 	dk_pid=$!
 fi

@@ -75,7 +75,7 @@ log=$dir/build.log
 echo "debug-kernel: building in $dir (log: $log)" >&2
 start=$(date +%s)
 jobs=$(nproc)
-kmake() { nice -n 10 make -s -C "$src" O="$dir/build" -j"$jobs" "$@"; }
+kmake() { nice -n "${SOFTWIRE_DEBUG_NICE:-10}" make -s -C "$src" O="$dir/build" -j"$jobs" "$@"; }
 {
 	kmake defconfig
 	(cd "$dir/build" && "$src/scripts/kconfig/merge_config.sh" -m -O . \
