@@ -201,6 +201,9 @@ check_eq "10: the 48 segments of six super-packets arrive" "received 48" "$(bg_o
 check_cond "10: the fast path sent five of them" test "$(fp)" -ge $((f0 + 5))
 check_cond "10: every Identification has the PSID in its top bits" ids_in_psid "$TMPD/gso10.pcap"
 ip -n "$CE" link set mape0 mtu 1500
+# UDP GSO sizes its segments by the path MTU even with IP_PMTUDISC_DONT: forget
+# what the Frag Needed of the earlier steps taught the LAN host
+ip -n "$LAN" route flush cache
 cap_start frag10 "$CORE" c1 ip6 and ip6[6] == 44
 cap_start gso10b "$INET" eth0 udp and dst port 5009
 udp_bg srv10b "$INET" --bind $INET_A:5009 --expect 48 --count-only --timeout 60
@@ -266,10 +269,6 @@ if nx "$CE" nft -f - <<-EOF
 			type filter hook prerouting priority filter; policy accept;
 			tcp dport 5011 ct helper set "ftp-std"
 		}
-		chain forward_help {
-			type filter hook forward priority filter; policy accept;
-			ct helper "ftp" tcp dport 5011 counter
-		}
 	}
 	EOF
 then
@@ -280,8 +279,10 @@ then
 		nx "$LAN" timeout 120 socat -u OPEN:"$TMPD/blob" TCP4:$INET_A:5011,bind=$LAN_A:41011
 	bg_wait tcpsrv12 30
 	check_cond "12: received intact" cmp -s "$TMPD/blob" "$TMPD/rcvd12"
-	check_match "12: the flow had the helper" 'packets [1-9][0-9]' \
-		"$(nx "$CE" nft list chain inet swhelp forward_help)"
+	# conntrack's own view (an nft "ct helper" match does not see a helper
+	# that a ct helper object assigned)
+	check_match "12: the flow had the helper" 'dport=5011 .*helper=ftp' \
+		"$(nx "$CE" conntrack -L -p tcp --dport 5011 2>/dev/null)"
 	check_eq "12: the fast path sent none of it" "$f0" "$(fp)"
 	nx "$CE" nft delete table inet swhelp
 else
