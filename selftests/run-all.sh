@@ -132,10 +132,15 @@ dkms_ok=0
 	step "dkms add/build/install: ${kernels[*]}" "$logdir/dkms.log" \
 		selftests/dkms-install.sh "${kernels[@]}" && dkms_ok=1
 
-# The debug kernel: what it runs (the whole suite would not fit in CI's hour).
-debug_tests=(test_instances.sh test_mape_config.sh test_mape_ctl.sh test_netlink_errors.sh
-	test_netns_teardown.sh test_perm.sh test_mape_dp_basic.sh test_mape_dp_icmp.sh
-	test_mape_dp_mtu.sh test_mape_dp_spoof.sh test_mape_dp_timers.sh test_rmmod.sh)
+# The debug kernel: what it runs. Under TCG a KASAN + lockdep + kmemleak
+# kernel runs a scenario about ten times slower than Debian's (test_instances:
+# 373 s against 50 s), so the list is what fits beside the stock guests in
+# CI's hour: the control plane's two validation scenarios, the datapath's
+# basic, ICMP and spoofing scenarios, and unloading with live instances.
+# SOFTWIRE_DEBUG_TESTS overrides it.
+debug_tests=(test_mape_config.sh test_netlink_errors.sh test_mape_dp_basic.sh
+	test_mape_dp_icmp.sh test_mape_dp_spoof.sh test_rmmod.sh)
+[ -n "${SOFTWIRE_DEBUG_TESTS:-}" ] && read -r -a debug_tests <<<"$SOFTWIRE_DEBUG_TESTS"
 
 debug_kernel_wait() {	# the background build started above (not our child)
 	local rc
@@ -159,7 +164,8 @@ debug_guest() {
 			echo
 			echo "=== $name"
 			start=$(now)
-			SOFTWIRE_QEMU_LOG=$glog SOFTWIRE_QEMU_TIMEOUT=${SOFTWIRE_DEBUG_TIMEOUT:-2700} \
+			SOFTWIRE_QEMU_LOG=$glog SOFTWIRE_QEMU_TIMEOUT=${SOFTWIRE_DEBUG_TIMEOUT:-3600} \
+				SOFTWIRE_TEST_TIMEOUT=${SOFTWIRE_DEBUG_TEST_TIMEOUT:-1500} \
 				SOFTWIRE_QEMU_KERNEL=$ddir/build/vmlinux \
 				SOFTWIRE_QEMU_MODDIR=$ddir/mod/lib/modules/$drel \
 				SOFTWIRE_LOCAL_KO=.build/$drel/kmod/softwire.ko \
@@ -192,6 +198,8 @@ for k in "${kernels[@]}"; do
 	[ "$dkms_ok" -eq 1 ] || break
 	echo "=== guest $k: started (console in $logdir/guest-$k.log)"
 	SOFTWIRE_QEMU_LOG=$logdir/guest-$k.log \
+		SOFTWIRE_QEMU_TIMEOUT=${SOFTWIRE_GUEST_TIMEOUT:-3600} \
+		SOFTWIRE_TEST_TIMEOUT=${SOFTWIRE_TEST_TIMEOUT:-900} \
 		selftests/qemu/run-guest.sh "$k" selftests/guest-run.sh \
 		>"$logdir/guest-run-$k.out" 2>&1 &
 	guest_pids+=("$!")
