@@ -774,21 +774,6 @@ struct sw_mapping *sw_napt_out(struct sw_napt *t, u8 proto, __be32 int_addr,
 
 /* --- Inbound and plain lookups ----------------------------------------- */
 
-struct sw_mapping *sw_napt_lookup_ext(struct sw_napt *t, u8 proto,
-				      __be16 ext_port)
-{
-	struct sw_mapping __rcu **slot;
-	struct sw_mapping *m;
-
-	if (unlikely(proto >= SW_NP__MAX))
-		return NULL;
-	slot = slot_of(t, proto, ntohs(ext_port));
-	if (!slot)
-		return NULL;
-	m = rcu_dereference(*slot);
-	return m && live(t, m, jiffies) ? m : NULL;
-}
-
 struct sw_mapping *sw_napt_lookup_int(struct sw_napt *t, u8 proto,
 				      __be32 int_addr, __be16 int_port)
 {

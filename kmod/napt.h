@@ -133,9 +133,7 @@ struct sw_mapping *sw_napt_out(struct sw_napt *t, u8 proto, __be32 int_addr,
 struct sw_mapping *sw_napt_in(struct sw_napt *t, u8 proto, __be16 ext_port,
 			      __be32 saddr, __be16 sport, int *why);
 
-/* Lookups without creating, filtering or refreshing (ICMP errors, hairpin). */
-struct sw_mapping *sw_napt_lookup_ext(struct sw_napt *t, u8 proto,
-				      __be16 ext_port);
+/* Lookup without creating, filtering or refreshing (LAN ICMP errors, hairpin). */
 struct sw_mapping *sw_napt_lookup_int(struct sw_napt *t, u8 proto,
 				      __be32 int_addr, __be16 int_port);
 
