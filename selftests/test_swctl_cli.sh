@@ -133,7 +133,7 @@ bad_opt --explainx stats mape0 --explainx
 
 # ---------------------------------------------------------------- stats
 log "stats: show's array shape, named, every instance without NAME"
-KEYS="drops fastpath_packets mappings name rx_bytes rx_packets tx_bytes tx_packets"
+KEYS="drops fastpath_packets mappings name remotes remotes_full remotes_max rx_bytes rx_packets tx_bytes tx_packets"
 check_ok "-j stats mape0" nsw "$NS" -j stats mape0
 check_eq "-j stats mape0: an array of one, named" "1 mape0" \
 	"$(json_get "$OUT" '"%d %s" % (len(j), j[0]["name"])')"
